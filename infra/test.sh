@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 bash infra/prerequisites.sh || exit 1
+bash infra/browser-prerequisites.sh || exit 1
 
 pgdir=$(mktemp -d /tmp/waardecheque-test-pg.XXXXXX)
 cleanup() { bash infra/pg.sh stop --dir "$pgdir" >/dev/null 2>&1 || true; }
