@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+
+namespace Waardecheque.Domain.Households;
+
+public sealed record HouseholdRegisterOpened(Guid ProgramId);
+/// <summary>At most <see cref="HouseholdRegister.ChunkSize"/> households per event, so no event body grows huge.</summary>
+public sealed record HouseholdsImported(Guid ProgramId, IReadOnlyList<Household> Households);
+/// <summary>Closes one import: how many addresses were new and how many were skipped as duplicates.</summary>
+public sealed record HouseholdImportCompleted(Guid ProgramId, int Imported, int Duplicates, DateTimeOffset CompletedAt);
+
+/// <summary>
+/// The program's address list, one stream per program. It keeps only the set of household ids (each id stands
+/// for one normalised address), which is what the duplicate rule needs. Limit: folding it costs memory and time
+/// in proportion to the households (about 100 MB at 1 million); a country-sized program would need a unique
+/// index in the store instead.
+/// </summary>
+public sealed record HouseholdRegister(Guid Id, Guid ProgramId, ImmutableHashSet<Guid> HouseholdIds, long Version)
+{
+    public const int ChunkSize = 1_000;
+
+    public static Guid StreamIdFor(Guid programId) => DeterministicGuid.Create(programId, "household-register");
+
+    public static HouseholdRegister Create(HouseholdRegisterOpened e) => new(StreamIdFor(e.ProgramId), e.ProgramId, [], 1);
+
+    public HouseholdRegister Apply(HouseholdsImported e) => this with
+    {
+        HouseholdIds = HouseholdIds.Union(e.Households.Select(h => h.HouseholdId)),
+        Version = Version + 1,
+    };
+
+    public HouseholdRegister Apply(HouseholdImportCompleted _) => this with { Version = Version + 1 };
+
+    public int Count => HouseholdIds.Count;
+    public bool Contains(Guid householdId) => HouseholdIds.Contains(householdId);
+
+    public static HouseholdRegister Evolve(HouseholdRegister? state, object evt) => (state, evt) switch
+    {
+        (null, HouseholdRegisterOpened e) => Create(e),
+        (not null, HouseholdsImported e) => state.Apply(e),
+        (not null, HouseholdImportCompleted e) => state.Apply(e),
+        _ => throw new InvalidOperationException($"HouseholdRegister cannot apply {evt.GetType().Name} in this state."),
+    };
+}

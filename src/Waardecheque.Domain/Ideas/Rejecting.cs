@@ -1,0 +1,24 @@
+using Waardecheque.Domain.Cheques;
+using Waardecheque.Messaging;
+
+namespace Waardecheque.Domain.Ideas;
+
+/// <summary>A connector rejects an idea against the rules, with a reason; pledges it already had go back.</summary>
+public sealed record RejectIdea(Guid IdeaId, Guid StaffId, string Reason);
+
+public static class RejectIdeaHandler
+{
+    public static void Validate(RejectIdea cmd) =>
+        new FieldErrors().Check(!string.IsNullOrWhiteSpace(cmd.Reason) && cmd.Reason.Length <= 2000, "reason",
+            "Geef een reden (hoogstens 2000 tekens); de bewoner ziet die.").ThrowIfAny();
+
+    public static Events Handle(RejectIdea cmd, Idea idea, DateTimeOffset now)
+    {
+        Validate(cmd);
+        Rule.Require(idea.State is IdeaState.Submitted or IdeaState.Open, ErrorCodes.InvalidState,
+            "Alleen een voorgesteld of open idee kan afgewezen worden.");
+        var events = new Events();
+        Release.AllOf(idea, new IdeaRejected(idea.Id, cmd.Reason.Trim(), cmd.StaffId, now), ReleaseReason.Rejected, now, events);
+        return events;
+    }
+}

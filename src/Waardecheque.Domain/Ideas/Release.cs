@@ -1,0 +1,35 @@
+using Waardecheque.Domain.Cheques;
+using Waardecheque.Messaging;
+
+namespace Waardecheque.Domain.Ideas;
+
+/// <summary>Stripe's part of "all or nothing": the payments worker refunds this top-up and reports back.</summary>
+public sealed record RefundTopUp(Guid IdeaId, Guid TopUpId, long AmountCents, string PaymentReference);
+
+/// <summary>
+/// All or nothing (DOMAIN.md): an idea that does not go ahead gives every pledge back to its cheque and has every
+/// top-up refunded. Shared by reject, withdraw, expire and program close.
+/// </summary>
+public static class Release
+{
+    public static void AllOf(Idea idea, object stateEvent, ReleaseReason reason, DateTimeOffset now, Events events,
+        bool forwardToReplacements = true)
+    {
+        events.Add(idea.Id, stateEvent);
+        var topUps = idea.TopUps.Values.Where(t => t.State == TopUpState.Received).ToList();
+        if (idea.Pledges.IsEmpty && topUps.Count == 0) return;
+
+        foreach (var pledge in idea.Pledges.Values)
+        {
+            // The cheque streams are not loaded: the pipeline appends without a version check, safe because a
+            // release only adds credit.
+            events.Add(pledge.ChequeId, new CreditReleased(pledge.ChequeId, idea.Id, pledge.AmountCents, reason, now));
+            if (forwardToReplacements) events.Send(new ForwardReleasedCredit(pledge.ChequeId));
+        }
+        events.Add(idea.Id, new PledgesReleased(idea.Id, reason,
+            [.. idea.Pledges.Values.Select(p => new ReleasedPledge(p.ChequeId, p.HouseholdId, p.AmountCents))],
+            [.. topUps.Select(t => t.TopUpId)], idea.PledgedCents, idea.ToppedUpCents, now));
+        foreach (var topUp in topUps)
+            events.Send(new RefundTopUp(idea.Id, topUp.TopUpId, topUp.AmountCents, topUp.PaymentReference!));
+    }
+}

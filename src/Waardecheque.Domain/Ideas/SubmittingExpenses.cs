@@ -1,0 +1,41 @@
+using Waardecheque.Messaging;
+
+namespace Waardecheque.Domain.Ideas;
+
+/// <summary>
+/// The initiator accounts for spending with a receipt (<see cref="ReceiptReference"/>: the stored file's key).
+/// A connector may submit on their behalf; then that connector may not also approve it.
+/// </summary>
+public sealed record SubmitExpense(Guid IdeaId, Guid ExpenseId, Guid SubmittedByHouseholdId, long AmountCents,
+    string Payee, string Description, string ReceiptReference, Guid? OnBehalfOfStaffId = null);
+
+public static class SubmitExpenseHandler
+{
+    public static void Validate(SubmitExpense cmd)
+    {
+        Rule.Require(cmd.AmountCents > 0, ErrorCodes.InvalidAmount, "Een uitgave is een bedrag van meer dan 0 cent.");
+        new FieldErrors()
+            .Check(!string.IsNullOrWhiteSpace(cmd.Payee) && cmd.Payee.Length <= 200, "payee", "Aan wie is betaald? (hoogstens 200 tekens)")
+            .Check(!string.IsNullOrWhiteSpace(cmd.Description) && cmd.Description.Length <= 2000, "description", "Waarvoor is betaald? (hoogstens 2000 tekens)")
+            .Check(!string.IsNullOrWhiteSpace(cmd.ReceiptReference), "receipt", "Voeg de bon of factuur toe.")
+            .ThrowIfAny();
+    }
+
+    public static Events Handle(SubmitExpense cmd, Idea idea, DateTimeOffset now)
+    {
+        Validate(cmd);
+        Rule.Require(cmd.SubmittedByHouseholdId == idea.InitiatorHouseholdId, ErrorCodes.NotInitiator,
+            "Alleen wie het idee heeft voorgesteld kan uitgaven indienen.");
+        Rule.Require(idea.State == IdeaState.Funded, ErrorCodes.InvalidState, "Uitgaven kunnen alleen bij een gefinancierd idee.");
+        Rule.Require(!idea.Expenses.ContainsKey(cmd.ExpenseId), ErrorCodes.InvalidState, "Deze uitgave is al ingediend.");
+        var left = idea.BudgetCents - idea.ClaimedCents;
+        Rule.Require(cmd.AmountCents <= left, ErrorCodes.OverBudget,
+            $"Er is nog {Money.Euro(left)} over van het budget.", Rule.Data("remainingCents", left));
+
+        return new Events
+        {
+            { idea.Id, new ExpenseSubmitted(idea.Id, cmd.ExpenseId, cmd.AmountCents, cmd.Payee.Trim(), cmd.Description.Trim(),
+                cmd.ReceiptReference, cmd.SubmittedByHouseholdId, cmd.OnBehalfOfStaffId, now) },
+        };
+    }
+}

@@ -1,0 +1,62 @@
+using Npgsql;
+
+namespace Waardecheque.EventStore;
+
+/// <summary>
+/// Empties a projection and replays the log into it in one transaction.
+/// Inline: takes a SHARE lock on mt_streams first, which waits for every append in flight and holds new ones back
+/// (each append writes mt_streams before mt_events), so the replay sees a log no one is adding to.
+/// Async: waits until everything drawn so far is final (see <see cref="HighWaterMark"/>), locks the projection's
+/// progression row, which the daemon's batches also update, replays up to that mark and leaves the rest to the daemon.
+/// </summary>
+internal static class ProjectionRebuilder
+{
+    private const int PageSize = 10_000;
+
+    public static async Task RebuildAsync(DocumentStore store, RegisteredProjection registered, CancellationToken ct)
+    {
+        var projection = registered.Projection;
+        var inline = registered.Lifecycle == ProjectionLifecycle.Inline;
+        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+
+        long upTo = long.MaxValue;
+        if (inline)
+        {
+            await Execute(conn, "lock table mt_streams in share mode", ct);
+        }
+        else
+        {
+            // Everything up to the last number drawn now is final once the transactions running now have ended.
+            // Wait for that before taking any lock or id: a daemon batch we would wait for may wait on our lock.
+            var (lastDrawn, _, nextXid) = await HighWaterMark.LookAsync(conn, ct);
+            await HighWaterMark.WaitForAsync(conn, nextXid, ct);
+            upTo = lastDrawn;
+            await Execute(conn, "insert into mt_event_progression (name) values ($1) on conflict do nothing", ct, projection.Name);
+            await Execute(conn, "select last_seq_id from mt_event_progression where name = $1 for update", ct, projection.Name);
+        }
+        await projection.ResetAsync(conn, tx, ct);
+
+        long last = 0;
+        while (true)
+        {
+            var events = await HighWaterMark.ReadAsync(conn, store.Options.Events, last, upTo, PageSize, ct);
+            if (events.Count == 0) break;
+            await projection.ApplyAsync(conn, tx, events, ct);
+            last = events[^1].Sequence;
+            if (events.Count < PageSize) break;
+        }
+        // The daemon goes on from the mark; anything after it is its work.
+        if (!inline)
+            await Execute(conn, "update mt_event_progression set last_seq_id = $2, last_updated = now() where name = $1", ct,
+                projection.Name, upTo);
+        await tx.CommitAsync(ct);
+    }
+
+    private static async Task Execute(NpgsqlConnection conn, string sql, CancellationToken ct, params object[] args)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var arg in args) cmd.Parameters.Add(new() { Value = arg });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

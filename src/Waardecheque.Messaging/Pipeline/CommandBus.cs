@@ -1,0 +1,154 @@
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Waardecheque.EventStore;
+
+namespace Waardecheque.Messaging;
+
+/// <summary>
+/// Runs one command through its pure handler (Wolverine's <c>InvokeAsync</c>): load the aggregates the handler asks
+/// for, call <c>Handle</c>, append every event it returns to its stream and write its messages to the outbox, all in
+/// one transaction. A version clash means someone else changed a stream in between: the handler runs again on fresh
+/// state. The first try is optimistic (no locks, so unrelated commands never wait for each other); a retry locks the
+/// streams the previous try wrote to, in id order, so a hot idea serialises instead of retrying in a storm, and so
+/// two commands can never lock the same streams in opposite orders.
+/// </summary>
+public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, TimeProvider? time = null, ILogger<CommandBus>? logger = null)
+{
+    public const int MaxAttempts = 8;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ILogger _logger = logger ?? NullLogger<CommandBus>.Instance;
+
+    public DocumentStore Store => store;
+
+    public async Task<Events> InvokeAsync(object command, MessageContext context, CancellationToken ct = default)
+    {
+        var handler = registry.For(command.GetType());
+        handler.Validate?.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [command], null);
+
+        IReadOnlyDictionary<Guid, Type> lockFirst = new Dictionary<Guid, Type>();
+        for (var attempt = 1; ; attempt++)
+        {
+            var written = new Dictionary<Guid, Type>();
+            try
+            {
+                return await TryOnceAsync(handler, command, context, lockFirst, written, ct);
+            }
+            catch (Exception e) when (attempt < MaxAttempts && IsRetryable(e))
+            {
+                _logger.LogDebug("{Command} clashed on attempt {Attempt}; retrying", handler.CommandType.Name, attempt);
+                lockFirst = written;
+                // Jitter spreads the retries of simultaneous losers, so they do not collide again in lock-step.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), ct);
+            }
+        }
+    }
+
+    private static bool IsRetryable(Exception e) => e is ConcurrencyException
+        || e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
+    private async Task<Events> TryOnceAsync(HandlerDescriptor handler, object command, MessageContext context,
+        IReadOnlyDictionary<Guid, Type> lockFirst, Dictionary<Guid, Type> written, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        session.LastModifiedBy = context.Actor;
+        session.CorrelationId = context.CorrelationId;
+        session.CausationId = HandlerRegistry.MessageName(handler.CommandType);
+        foreach (var (key, value) in context.Headers ?? new Dictionary<string, object>()) session.SetHeader(key, value);
+
+        var streams = new Dictionary<Guid, StreamHandle>();
+        foreach (var (id, type) in lockFirst.OrderBy(p => p.Key))
+            streams[id] = await StreamHandle.FetchAsync(session, type, id, forUpdate: true, ct);
+
+        var args = new object?[handler.Parameters.Count + 1];
+        args[0] = command;
+        var loaded = new List<object>();
+        for (var i = 0; i < handler.Parameters.Count; i++)
+        {
+            var p = handler.Parameters[i];
+            args[i + 1] = p.Kind switch
+            {
+                ParameterKind.Now => _time.GetUtcNow(),
+                ParameterKind.Provided => registry.Provided(p.Type),
+                ParameterKind.Aggregate => await LoadOneAsync(session, p, command, loaded, streams, ct),
+                ParameterKind.AggregateList => await LoadListAsync(session, p, command, loaded, streams, ct),
+                _ => throw new InvalidOperationException(p.Kind.ToString()),
+            };
+        }
+
+        var result = (Events)handler.Handle.Invoke(null, BindingFlags.DoNotWrapExceptions, null, args, null)!;
+
+        foreach (var group in result.Appended.GroupBy(e => e.StreamId))
+        {
+            var events = group.Select(e => e.Data).ToArray();
+            var newType = group.First().NewStreamType;
+            if (newType is not null)
+            {
+                StreamHandle.Start(session, newType, group.Key, events);
+                written[group.Key] = newType;
+            }
+            else if (streams.TryGetValue(group.Key, out var stream))
+            {
+                stream.Append(events);
+                written[group.Key] = stream.AggregateType;
+            }
+            else
+            {
+                // A stream the handler did not load (e.g. releasing credit back to many cheques): no version check,
+                // which is safe only for events that cannot break a rule of that stream; handlers promise that.
+                session.Events.Append(group.Key, events);
+            }
+        }
+
+        if (result.Messages.Count > 0)
+        {
+            var rows = result.Messages.Select(m => Outbox.Row(m, context, store.Options.Events.JsonOptions)).ToList();
+            session.OnCommit((conn, tx, token) => Outbox.InsertAsync(conn, tx, rows, token));
+        }
+
+        await session.SaveChangesAsync(ct);
+        return result;
+    }
+
+    private async Task<object?> LoadOneAsync(IEventSession session, HandlerParameter p, object command,
+        List<object> loaded, Dictionary<Guid, StreamHandle> streams, CancellationToken ct)
+    {
+        var id = IdFor(p.Type, command, loaded);
+        if (!streams.TryGetValue(id, out var stream))
+            streams[id] = stream = await StreamHandle.FetchAsync(session, p.Type, id, forUpdate: false, ct);
+        if (stream.Aggregate is null)
+        {
+            if (p.Optional) return null;
+            throw new AggregateNotFoundException(p.Type, id);
+        }
+        loaded.Add(stream.Aggregate);
+        return stream.Aggregate;
+    }
+
+    private async Task<object> LoadListAsync(IEventSession session, HandlerParameter p, object command,
+        List<object> loaded, Dictionary<Guid, StreamHandle> streams, CancellationToken ct)
+    {
+        var ids = await registry.ListLoaderFor(p.Type)(command, loaded, store, ct);
+        var list = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(p.Type))!;
+        foreach (var id in ids.Order())
+        {
+            if (!streams.TryGetValue(id, out var stream))
+                streams[id] = stream = await StreamHandle.FetchAsync(session, p.Type, id, forUpdate: false, ct);
+            if (stream.Aggregate is not null) list.Add(stream.Aggregate);
+        }
+        return list;
+    }
+
+    /// <summary>The id of an aggregate: <c>{Type}Id</c> on the command, else on an aggregate loaded before it.</summary>
+    private static Guid IdFor(Type aggregateType, object command, IEnumerable<object> loaded)
+    {
+        var name = aggregateType.Name + "Id";
+        foreach (var source in loaded.Prepend(command))
+        {
+            var property = source.GetType().GetProperty(name);
+            if (property?.GetValue(source) is Guid id) return id;
+        }
+        throw new InvalidOperationException($"{command.GetType().Name} names no {name} for its {aggregateType.Name}.");
+    }
+}

@@ -1,0 +1,71 @@
+using System.Reflection;
+using Waardecheque.EventStore;
+
+namespace Waardecheque.Messaging;
+
+/// <summary>
+/// The handlers the pipeline knows (Wolverine's handler discovery): every public static class with a public static
+/// <c>Handle</c> that returns <see cref="Events"/>, one handler per command type. Also holds the loaders for
+/// aggregate lists and the providers of other values a handler asks for.
+/// </summary>
+public sealed class HandlerRegistry
+{
+    /// <summary>Finds the ids of a list of aggregates for a command, given the aggregates loaded so far.</summary>
+    public delegate Task<IReadOnlyList<Guid>> ListLoader(object command, IReadOnlyList<object> loaded, DocumentStore store, CancellationToken ct);
+
+    private readonly Dictionary<Type, HandlerDescriptor> _handlers = [];
+    private readonly Dictionary<string, Type> _messageTypes = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, ListLoader> _listLoaders = [];
+    private readonly Dictionary<Type, Func<object>> _providers = [];
+
+    public HandlerRegistry Discover(Assembly assembly)
+    {
+        var handlerClasses = assembly.GetExportedTypes().Where(t => t is { IsAbstract: true, IsSealed: true });
+        foreach (var method in handlerClasses.SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static)))
+        {
+            if (HandlerDescriptor.TryCreate(method) is not { } descriptor) continue;
+            if (_handlers.TryGetValue(descriptor.CommandType, out var other))
+                throw new InvalidOperationException(
+                    $"{descriptor.CommandType.Name} has two handlers: {other.Handle.DeclaringType!.Name} and {method.DeclaringType!.Name}.");
+            _handlers[descriptor.CommandType] = descriptor;
+            if (!_messageTypes.TryAdd(descriptor.CommandType.Name, descriptor.CommandType))
+                throw new InvalidOperationException($"Two message types are named {descriptor.CommandType.Name}.");
+        }
+        return this;
+    }
+
+    public HandlerRegistry LoadListWith<TAggregate>(ListLoader loader) where TAggregate : class
+    {
+        _listLoaders[typeof(TAggregate)] = loader;
+        return this;
+    }
+
+    public HandlerRegistry Provide<T>(Func<T> value) where T : notnull
+    {
+        _providers[typeof(T)] = () => value();
+        return this;
+    }
+
+    public IReadOnlyCollection<Type> CommandTypes => _handlers.Keys;
+
+    internal HandlerDescriptor For(Type commandType) =>
+        _handlers.TryGetValue(commandType, out var d)
+            ? d
+            : throw new InvalidOperationException($"No handler for {commandType.Name}. Is its assembly discovered?");
+
+    internal ListLoader ListLoaderFor(Type aggregateType) =>
+        _listLoaders.TryGetValue(aggregateType, out var l)
+            ? l
+            : throw new InvalidOperationException($"No list loader for {aggregateType.Name}: register one with LoadListWith.");
+
+    internal object Provided(Type type) =>
+        _providers.TryGetValue(type, out var p)
+            ? p()
+            : throw new InvalidOperationException($"Nothing provides a {type.Name}: register it with Provide.");
+
+    /// <summary>The stable name a message is stored under in the outbox.</summary>
+    internal static string MessageName(Type type) => type.Name;
+
+    internal Type MessageType(string name) =>
+        _messageTypes.TryGetValue(name, out var t) ? t : throw new InvalidOperationException($"Unknown message type {name}.");
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Waardecheque.Messaging;
+
+/// <summary>
+/// Delivers outbox rows that are due by invoking their handlers through the bus. Rows are claimed with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so any number of app processes can run this worker without delivering a row twice
+/// at the same time. Delivery is at least once (a crash after the handler committed but before the row was deleted
+/// delivers again), so message handlers are idempotent: expiring an idea that is no longer open does nothing.
+/// </summary>
+public sealed class OutboxWorker(CommandBus bus, HandlerRegistry registry, ILogger<OutboxWorker>? logger = null)
+{
+    public const int BatchSize = 20;
+    public const int MaxAttempts = 10;
+    private readonly ILogger _logger = logger ?? NullLogger<OutboxWorker>.Instance;
+
+    /// <summary>Delivers what is due now; returns how many rows were handled (delivered or given up on).</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken ct = default)
+    {
+        await using var conn = await bus.Store.DataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var due = new List<(Guid Id, string Type, string Body, int Attempts, string Actor, string? Correlation)>();
+        await using (var select = new NpgsqlCommand(
+            $"select id, message_type, body::text, attempts, actor, correlation_id from wc_outbox where due_at <= now() order by due_at limit {BatchSize} for update skip locked",
+            conn, tx))
+        await using (var reader = await select.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+                due.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        foreach (var row in due)
+        {
+            try
+            {
+                var message = JsonSerializer.Deserialize(row.Body, registry.MessageType(row.Type), bus.Store.Options.Events.JsonOptions)!;
+                await bus.InvokeAsync(message, new MessageContext(row.Actor, row.Correlation), ct);
+                await ExecuteAsync(conn, tx, "delete from wc_outbox where id = $1", ct, row.Id);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Back off exponentially; after MaxAttempts the row stays for a person to look at (due_at = infinity).
+                var attempts = row.Attempts + 1;
+                _logger.LogWarning(e, "Delivering {MessageType} {Id} failed (attempt {Attempt})", row.Type, row.Id, attempts);
+                await ExecuteAsync(conn, tx,
+                    attempts >= MaxAttempts
+                        ? "update wc_outbox set attempts = $2, last_error = $3, due_at = 'infinity' where id = $1"
+                        : "update wc_outbox set attempts = $2, last_error = $3, due_at = now() + make_interval(secs => power(2, $2)) where id = $1",
+                    ct, row.Id, attempts, e.Message);
+            }
+        }
+        await tx.CommitAsync(ct);
+        return due.Count;
+    }
+
+    /// <summary>Runs until cancelled, polling once a second when there is nothing due.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (await DeliverDueAsync(ct) > 0) continue;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogError(e, "The outbox worker failed; it tries again shortly");
+            }
+            try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { }
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct, params object[] args)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,80 @@
+using Npgsql;
+using NpgsqlTypes;
+using Waardecheque.Domain.Cheques;
+using Waardecheque.EventStore;
+
+namespace Waardecheque.ReadModels;
+
+/// <summary>
+/// rm_cheques: each cheque's state and available credit, and the hash of its code (the only form in which a code is
+/// stored) for resident log-in. Inline, so a resident sees their credit change the moment a pledge commits.
+/// </summary>
+public sealed class ChequesProjection : IProjection
+{
+    public string Name => "cheques";
+
+    public Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct) => SqlBatch.ExecuteAsync(conn, null, """
+        create table if not exists rm_cheques (
+            id uuid primary key, program_id uuid not null, household_id uuid not null, code_hash text not null unique,
+            state text not null, value_cents bigint not null, available_cents bigint not null,
+            street text not null, buurt_code text not null, issued_at timestamptz not null, activated_at timestamptz,
+            replaces_cheque_id uuid, replaced_by_cheque_id uuid, blocked_reason text);
+        create index if not exists rm_cheques_household on rm_cheques (program_id, household_id);
+        """, ct);
+
+    public Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
+        SqlBatch.ExecuteAsync(conn, tx, "truncate rm_cheques", ct);
+
+    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
+    {
+        // Issuing brings up to 100,000 ChequeIssued events at once: one array insert instead of one statement each.
+        var issued = events.Select(e => e.Data).OfType<ChequeIssued>().ToList();
+        if (issued.Count > 0) await InsertIssuedAsync(conn, tx, issued, ct);
+
+        var batch = new SqlBatch(conn, tx);
+        foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case ChequeActivated a:
+                    batch.Add("update rm_cheques set state = 'Activated', activated_at = $2 where id = $1", a.ChequeId, a.ActivatedAt);
+                    break;
+                case ChequeBlocked b:
+                    batch.Add("update rm_cheques set state = 'Blocked', blocked_reason = $2 where id = $1", b.ChequeId, b.Reason);
+                    break;
+                case ChequeReissued r:
+                    batch.Add("update rm_cheques set state = 'Reissued', replaced_by_cheque_id = $2, available_cents = available_cents - $3 where id = $1",
+                        r.ChequeId, r.NewChequeId, r.CarriedCents);
+                    break;
+                case CreditPledged p: batch.Add(Move, p.ChequeId, -p.AmountCents); break;
+                case CreditReleased r: batch.Add(Move, r.ChequeId, r.AmountCents); break;
+                case CreditForwarded f: batch.Add(Move, f.ChequeId, -f.AmountCents); break;
+                case ForwardedCreditReceived f: batch.Add(Move, f.ChequeId, f.AmountCents); break;
+            }
+        }
+        await batch.ExecuteAsync(ct);
+    }
+
+    private const string Move = "update rm_cheques set available_cents = available_cents + $2 where id = $1";
+
+    private static async Task InsertIssuedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<ChequeIssued> rows, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            insert into rm_cheques (id, program_id, household_id, code_hash, state, value_cents, available_cents, street, buurt_code, issued_at, replaces_cheque_id)
+            select id, program_id, household_id, code_hash, 'Issued', value_cents, value_cents, street, buurt_code, issued_at, replaces
+            from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[], $9::uuid[])
+                 as t(id, program_id, household_id, code_hash, value_cents, street, buurt_code, issued_at, replaces)
+            on conflict (id) do nothing
+            """, conn, tx);
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.ChequeId).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.ProgramId).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.HouseholdId).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.CodeHash).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.ValueCents).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.Street).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.BuurtCode).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.IssuedAt).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.ReplacesChequeId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

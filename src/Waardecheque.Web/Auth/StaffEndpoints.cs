@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Waardecheque.Web.Errors;
+using Waardecheque.Web.RateLimiting;
+
+namespace Waardecheque.Web.Auth;
+
+/// <summary>Staff sign-in, staff management and the caller's own session (API.md "Authentication").</summary>
+internal static class StaffEndpoints
+{
+    private const string WrongCredentials = "Het e-mailadres of het wachtwoord klopt niet.";
+
+    public static void MapStaffAuth(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1").WithTags("Authentication");
+
+        api.MapPost("/staff/sessions", SignInAsync)
+            .WithSummary("Staff sign-in: returns a bearer token.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        api.MapPost("/staff", AddStaffAsync)
+            .RequireAuthorization(Policies.Admin)
+            .WithSummary("Adds a staff member (admin).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapGet("/staff", async (StaffAccounts staff, CancellationToken ct) => TypedResults.Ok(await staff.ListAsync(ct)))
+            .RequireAuthorization(Policies.Admin)
+            .WithSummary("Lists the staff members (admin).");
+
+        api.MapGet("/sessions/current", CurrentSession)
+            .RequireAuthorization()
+            .WithSummary("Who the bearer token belongs to.");
+
+        api.MapDelete("/sessions/current", SignOutAsync)
+            .RequireAuthorization()
+            .WithSummary("Signs out: the bearer token stops working.");
+    }
+
+    private static async Task<Ok<StaffSessionResponse>> SignInAsync(
+        StaffLoginRequest request, HttpContext http, StaffAccounts staff, ISessionTokens sessions,
+        [FromKeyedServices(AttemptLimiters.StaffLogin)] ICodeAttemptLimiter limiter, CancellationToken cancellationToken)
+    {
+        limiter.EnsureAllowed(http);
+        StaffRequestRules.Check(request).ThrowIfAny();
+        var member = await staff.VerifyAsync(request.Email!, request.Password!, cancellationToken);
+        if (member is null)
+        {
+            limiter.RecordFailure(http);
+            throw ApiProblemException.Unauthorized(WrongCredentials);
+        }
+        var token = await sessions.IssueStaffTokenAsync(member.Id, member.Role, cancellationToken);
+        return TypedResults.Ok(new StaffSessionResponse(token.Token, member.Role, token.ExpiresAt));
+    }
+
+    private static async Task<Created<AddStaffResponse>> AddStaffAsync(
+        AddStaffRequest request, StaffAccounts staff, CancellationToken cancellationToken)
+    {
+        StaffRequestRules.Check(request).ThrowIfAny();
+        var id = await staff.CreateAsync(request.Email!, request.Password!, request.Role!, cancellationToken);
+        return TypedResults.Created((string?)null, new AddStaffResponse(id));
+    }
+
+    private static CurrentSessionResponse CurrentSession(HttpContext http) => new(
+        http.User.FindFirst(ClaimNames.Kind)!.Value, http.User.SubjectId()!.Value, http.User.Role()!, http.User.Actor());
+
+    private static async Task<NoContent> SignOutAsync(HttpContext http, ISessionTokens sessions, CancellationToken cancellationToken)
+    {
+        if (BearerTokenHandler.BearerToken(http.Request) is { } token) await sessions.RevokeAsync(token, cancellationToken);
+        return TypedResults.NoContent();
+    }
+}

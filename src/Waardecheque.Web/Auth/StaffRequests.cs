@@ -1,0 +1,44 @@
+using System.Net.Mail;
+using Waardecheque.Web.Errors;
+
+namespace Waardecheque.Web.Auth;
+
+public sealed record StaffLoginRequest(string? Email, string? Password);
+
+public sealed record StaffSessionResponse(string Token, string Role, DateTimeOffset ExpiresAt);
+
+public sealed record AddStaffRequest(string? Email, string? Password, string? Role);
+
+public sealed record AddStaffResponse(Guid Id);
+
+public sealed record CurrentSessionResponse(string Kind, Guid SubjectId, string Role, string Actor);
+
+/// <summary>Field checks for the staff requests: pure, so every message is testable without a server.</summary>
+public static class StaffRequestRules
+{
+    public const int MinPasswordLength = 12;
+    public const int MaxPasswordLength = 200;
+
+    public static IReadOnlyDictionary<string, string[]> Check(StaffLoginRequest r) => Errors(
+        ("email", string.IsNullOrWhiteSpace(r.Email) ? "Vul uw e-mailadres in." : null),
+        ("password", string.IsNullOrEmpty(r.Password) ? "Vul uw wachtwoord in." : null));
+
+    public static IReadOnlyDictionary<string, string[]> Check(AddStaffRequest r) => Errors(
+        ("email", IsPlausibleEmail(r.Email) ? null : "Vul een geldig e-mailadres in."),
+        ("password", r.Password is { Length: >= MinPasswordLength and <= MaxPasswordLength } ? null
+            : $"Kies een wachtwoord van {MinPasswordLength} tot {MaxPasswordLength} tekens."),
+        ("role", Roles.IsStaffRole(r.Role) ? null : "Kies een rol: admin, moderator of auditor."));
+
+    public static bool IsPlausibleEmail(string? email) =>
+        email is { Length: >= 3 and <= 254 } && email == email.Trim() && !email.Any(char.IsWhiteSpace)
+        && email.Count(c => c == '@') == 1 && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email
+        && parsed.Host.Contains('.');
+
+    public static void ThrowIfAny(this IReadOnlyDictionary<string, string[]> errors)
+    {
+        if (errors.Count > 0) throw ApiProblemException.Validation(errors);
+    }
+
+    private static IReadOnlyDictionary<string, string[]> Errors(params (string Field, string? Message)[] checks) =>
+        checks.Where(c => c.Message is not null).ToDictionary(c => c.Field, c => new[] { c.Message! });
+}

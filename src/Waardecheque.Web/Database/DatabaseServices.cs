@@ -1,0 +1,40 @@
+using Npgsql;
+using Waardecheque.Web.Hosting;
+
+namespace Waardecheque.Web.Database;
+
+public static class DatabaseServices
+{
+    /// <summary>
+    /// One <see cref="NpgsqlDataSource"/> (the connection pool) and the <see cref="DbSchema"/> for the whole app.
+    /// Both read configuration when first resolved, not at registration, so a test host's settings are seen.
+    /// </summary>
+    public static IServiceCollection AddWaardechequeDatabase(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var config = sp.GetRequiredService<IConfiguration>();
+            var connectionString = config.GetConnectionString(WebConfig.ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException(
+                    $"ConnectionStrings:{WebConfig.ConnectionStringName} is not set: the app needs PostgreSQL (see infra/pg.sh).");
+            return new NpgsqlDataSourceBuilder(connectionString).Build();
+        });
+        services.AddSingleton(sp => new DbSchema(
+            sp.GetRequiredService<IConfiguration>()[WebConfig.Schema] is { Length: > 0 } name ? name : WebConfig.DefaultSchema));
+        services.AddStartupTaskRunner();
+        return services;
+    }
+
+    /// <summary>
+    /// A database error worth retrying: the server is unreachable, restarting or refusing connections for now.
+    /// Errors in our own SQL are not transient and must not be retried forever.
+    /// </summary>
+    public static bool IsTransient(Exception e) => e switch
+    {
+        NpgsqlException { IsTransient: true } => true,
+        NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException } => true,
+        TimeoutException => true,
+        _ => false,
+    };
+}

@@ -1,0 +1,28 @@
+using System.Text.RegularExpressions;
+
+namespace Waardecheque.Web.Database;
+
+/// <summary>
+/// The PostgreSQL schema the app's own tables live in. The name is spliced into SQL (identifiers cannot be
+/// parameters), so it is checked against a strict pattern once, here.
+/// </summary>
+public sealed partial record DbSchema
+{
+    public DbSchema(string name)
+    {
+        if (!SafeName().IsMatch(name))
+            throw new ArgumentException($"Schema name '{name}' must be lower-case letters, digits and underscores.", nameof(name));
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The schema as a quoted identifier, ready for SQL: <c>"waardecheque"</c>.</summary>
+    public string Quoted => $"\"{Name}\"";
+
+    /// <summary>A table in this schema as a quoted, qualified name.</summary>
+    public string Table(string table) => $"{Quoted}.\"{table}\"";
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex SafeName();
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Waardecheque.Web.Database;
+using Waardecheque.Web.Logging;
+
+namespace Waardecheque.Web.Errors;
+
+/// <summary>
+/// Turns any exception that escapes an endpoint into a problem. Expected answers (<see cref="ApiProblemException"/>,
+/// unreadable bodies) keep their status; a database that is away is a 503 with Retry-After (QUALITY.md: requests fail
+/// cleanly while PostgreSQL restarts); anything else is a 500 whose detail never shows the exception's message,
+/// which the request log records instead.
+/// </summary>
+internal sealed class ExceptionToProblem : IExceptionHandler
+{
+    public static readonly TimeSpan DatabaseRetryAfter = TimeSpan.FromSeconds(5);
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody is left to read an answer.
+            http.Response.StatusCode = 499;
+            return true;
+        }
+
+        var (problem, retryAfter) = ToProblem(exception);
+        if (problem.Status >= 500) RequestLogging.RecordException(http, exception);
+        await ProblemWriter.WriteAsync(http, problem, retryAfter);
+        return true;
+    }
+
+    internal static (ProblemDetails Problem, TimeSpan? RetryAfter) ToProblem(Exception exception) => exception switch
+    {
+        ApiProblemException e => (Problems.Create(e.Status, e.Code, e.Detail, e.Extensions), e.RetryAfter),
+        BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } =>
+            (Problems.Create(400, ProblemCodes.ValidationFailed, ProblemCodes.DetailFor(400),
+                new Dictionary<string, object?>
+                {
+                    ["errors"] = new Dictionary<string, string[]> { ["body"] = ["De inhoud van de aanvraag kon niet worden gelezen."] },
+                }), null),
+        BadHttpRequestException e =>
+            (Problems.Create(e.StatusCode, ProblemCodes.ForStatus(e.StatusCode), ProblemCodes.DetailFor(e.StatusCode), null), null),
+        _ when DatabaseServices.IsTransient(exception) =>
+            (Problems.Create(503, ProblemCodes.Unavailable, ProblemCodes.DetailFor(503), null), DatabaseRetryAfter),
+        _ => (Problems.Create(500, ProblemCodes.InternalError, ProblemCodes.DetailFor(500), null), null),
+    };
+}

@@ -1,0 +1,17 @@
+namespace Waardecheque.Web.Hosting;
+
+/// <summary>The configuration keys of API.md, in one place so a typo cannot hide in a string literal elsewhere.</summary>
+public static class WebConfig
+{
+    public const string ConnectionStringName = "Waardecheque";
+    public const string Schema = "Waardecheque:Schema";
+    public const string PublicBaseUrl = "Waardecheque:PublicBaseUrl";
+    public const string BootstrapAdminEmail = "Waardecheque:BootstrapAdmin:Email";
+    public const string BootstrapAdminPassword = "Waardecheque:BootstrapAdmin:Password";
+    public const string PdfSharpLicense = "Waardecheque:Printing:PdfSharpLicense";
+    public const string LogFormat = "Waardecheque:Logging:Format";
+    public const string CodeAttemptLimit = "Waardecheque:CodeAttempts:Limit";
+    public const string CodeAttemptWindowSeconds = "Waardecheque:CodeAttempts:WindowSeconds";
+
+    public const string DefaultSchema = "waardecheque";
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Waardecheque.Benchmarks;
+
+/// <summary>
+/// A private, durable PostgreSQL (fsync and synchronous_commit on, QUALITY.md) started through infra/pg.sh for one
+/// benchmark run and removed afterwards.
+/// </summary>
+public sealed class BenchCluster : IAsyncDisposable
+{
+    public const string Directory = "/tmp/wc-bench-pg";
+
+    private BenchCluster(string root, string connectionString)
+    {
+        Root = root;
+        ConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 50 }.ConnectionString;
+    }
+
+    public string Root { get; }
+    public string ConnectionString { get; }
+    public NpgsqlConnectionStringBuilder Parts => new(ConnectionString);
+
+    public static async Task<BenchCluster> StartAsync()
+    {
+        var root = FindRoot();
+        var output = await RunAsync(root, "bash", "infra/pg.sh", "start", "--durable", "--dir", Directory);
+        var cluster = new BenchCluster(root, output.Trim());
+        Console.WriteLine($"durable PostgreSQL in {Directory} (port {cluster.Parts.Port})");
+        return cluster;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await RunAsync(Root, "bash", "infra/pg.sh", "stop", "--dir", Directory);
+    }
+
+    /// <summary>Runs a program to completion; its standard output, or an exception with its error output.</summary>
+    public static async Task<string> RunAsync(string workingDirectory, string file, params string[] args) =>
+        await RunWithEnvAsync(workingDirectory, new Dictionary<string, string>(), file, args);
+
+    public static async Task<string> RunWithEnvAsync(string workingDirectory, Dictionary<string, string> env, string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file, args)
+        {
+            WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
+        return await stdout;
+    }
+
+    private static string FindRoot()
+    {
+        foreach (var start in new[] { System.IO.Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = start; dir is not null; dir = Path.GetDirectoryName(dir))
+                if (File.Exists(Path.Combine(dir, "Waardecheque.sln"))) return dir;
+        }
+        throw new InvalidOperationException("Waardecheque.sln not found above the current or the program's directory.");
+    }
+}

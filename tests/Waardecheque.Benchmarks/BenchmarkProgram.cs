@@ -1,0 +1,39 @@
+namespace Waardecheque.Benchmarks;
+
+/// <summary>
+/// `dotnet run -c Release --project tests/Waardecheque.Benchmarks -- NAME [--seconds N]` runs one benchmark.
+/// Every figure is printed next to a baseline measured in the same run on the same PostgreSQL (QUALITY.md).
+/// Add a benchmark by adding a line to <see cref="Commands"/>.
+/// </summary>
+public static class BenchmarkProgram
+{
+    private static readonly Dictionary<string, (string Help, Func<BenchArgs, Task> Run)> Commands = new()
+    {
+        ["appends"] = ("appends/s of 8 sessions appending to their own streams vs pgbench one-row inserts", AppendBenchmark.RunAsync),
+        ["bulk"] = ("100,000 new streams in one BulkStartStreamsAsync vs a plain binary COPY of 100,000 event rows", BulkBenchmark.RunAsync),
+        ["verify"] = ("VerifyAsync and a projection replay over 1,000,000 events", VerifyBenchmark.RunAsync),
+    };
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || !Commands.TryGetValue(args[0], out var command))
+        {
+            Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Waardecheque.Benchmarks -- NAME [--seconds N]");
+            foreach (var (name, (help, _)) in Commands) Console.Error.WriteLine($"  {name,-10} {help}");
+            return 2;
+        }
+        await command.Run(BenchArgs.Parse(args[1..]));
+        return 0;
+    }
+}
+
+public sealed record BenchArgs(int Seconds)
+{
+    public static BenchArgs Parse(string[] args)
+    {
+        var seconds = 10;
+        for (var i = 0; i < args.Length - 1; i++)
+            if (args[i] == "--seconds") seconds = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+        return new BenchArgs(seconds);
+    }
+}

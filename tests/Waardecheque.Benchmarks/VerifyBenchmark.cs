@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Npgsql;
+using Waardecheque.EventStore;
+
+namespace Waardecheque.Benchmarks;
+
+/// <summary>
+/// 1,000,000 events (issued in bulk), then the full integrity check (budget: under 20 s, QUALITY.md) and a rebuild
+/// of a projection that does nothing, which is the store's own share of any rebuild: reading and deserialising.
+/// </summary>
+public static class VerifyBenchmark
+{
+    private const int Events = 1_000_000;
+    private const int PerCall = 100_000;
+
+    public static async Task RunAsync(BenchArgs args)
+    {
+        await using var cluster = await BenchCluster.StartAsync();
+        var counter = new CountingProjection();
+        await using var store = await BenchStore.CreateAsync(cluster, "bench_verify",
+            o => o.Projections.Add(counter, ProjectionLifecycle.Async));
+
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < Events / PerCall; i++) await store.BulkStartStreamsAsync<Purse>(BenchStore.NewPurses(PerCall), "bench", null);
+        Console.WriteLine($"setup      : {Events} events issued in {clock.Elapsed.TotalSeconds:F1} s");
+
+        clock.Restart();
+        var report = await store.VerifyAsync();
+        var verifySeconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"verify     : {report.Events} events, {report.Streams} streams, valid={report.Valid} in {verifySeconds:F1} s " +
+                          $"= {report.Events / verifySeconds:F0} events/s (budget: 1,000,000 in < 20 s)");
+        Console.WriteLine($"checkpoint : seq {report.Checkpoint.Seq} hash {report.Checkpoint.Hash}");
+
+        clock.Restart();
+        await store.RebuildProjectionAsync(counter.Name);
+        var rebuildSeconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"replay     : {counter.Count} events into a no-op projection in {rebuildSeconds:F1} s = {counter.Count / rebuildSeconds:F0} events/s");
+    }
+
+    private sealed class CountingProjection : IProjection
+    {
+        public long Count;
+        public string Name => "bench_counter";
+        public Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct) => Task.CompletedTask;
+
+        public Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
+        {
+            Count += events.Count;
+            return Task.CompletedTask;
+        }
+
+        public Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+        {
+            Count = 0;
+            return Task.CompletedTask;
+        }
+    }
+}

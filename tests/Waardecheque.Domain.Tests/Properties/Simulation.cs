@@ -1,0 +1,320 @@
+using System.Text;
+using Waardecheque.Domain.Cheques;
+using Waardecheque.Domain.Households;
+using Waardecheque.Domain.Ideas;
+using Waardecheque.Domain.Ledger;
+using Waardecheque.Domain.Programs;
+
+namespace Waardecheque.Domain.Tests.Properties;
+
+public enum Act
+{
+    Activate, Propose, Approve, Reject, WithdrawIdea, Pledge, WithdrawPledges, Collect, Block, Reissue,
+    StartTopUp, PayTopUp, SubmitExpense, ApproveExpense, RejectExpense, PayExpense, Complete, PassTime, DeliverMessages, Close,
+}
+
+/// <summary>One random step; A, B and C pick the cheque, idea, amount, ... among what exists at that moment.</summary>
+public sealed record Step(Act Act, int A, int B, int C)
+{
+    public override string ToString() => $"{Act}({A},{B},{C})";
+}
+
+/// <summary>The program a run starts with: random rules within what CreateProgram accepts.</summary>
+public sealed record Setup(long ChequeValueCents, int MinHouseholds, long MinPledgeCents, bool Moderation, int Households)
+{
+    public override string ToString() => $"value={ChequeValueCents} minHouseholds={MinHouseholds} minPledge={MinPledgeCents} moderation={Moderation} households={Households}";
+}
+
+/// <summary>
+/// Runs random command sequences through the pure handlers with an in-memory fold and checks after every step that
+/// the money reconciles and no rule was broken. A refused command (RuleViolation) is a normal outcome; any other
+/// exception, or a broken invariant, fails the run with the steps that led to it.
+/// </summary>
+public sealed class Simulation
+{
+    private static readonly Guid Staff = Guid.Parse("00000000-0000-0000-0000-0000000000a1");
+    private static readonly Guid OtherStaff = Guid.Parse("00000000-0000-0000-0000-0000000000a2");
+
+    private readonly World _world = new();
+    private readonly Setup _setup;
+    private readonly Guid _programId = Guid.NewGuid();
+    private readonly List<(Guid IdeaId, Guid TopUpId)> _topUps = [];
+    private readonly List<(Guid IdeaId, Guid ExpenseId)> _expenses = [];
+    private readonly List<string> _trace = [];
+    private DateTimeOffset _now = Clock.Now;
+    private int _ids;
+
+    public static Dictionary<string, int> Seen { get; } = [];   // which events all runs together produced
+    public static Dictionary<string, int> Refused { get; } = [];   // which rules said no, per act
+
+    public Simulation(Setup setup) => _setup = setup;
+
+    private Program Program => _world.Get<Program>(_programId);
+    private IReadOnlyList<Cheque> Cheques => _world.All<Cheque>();
+    private IReadOnlyList<Idea> Ideas => _world.All<Idea>();
+
+    public void Run(IReadOnlyList<Step> steps)
+    {
+        Start();
+        Check("setup");
+        foreach (var step in steps)
+        {
+            Do(step);
+            Check(step.ToString());
+        }
+        lock (Seen)
+            foreach (var (_, e) in _world.Log) Seen[e.GetType().Name] = Seen.GetValueOrDefault(e.GetType().Name) + 1;
+    }
+
+    private void Start()
+    {
+        var rules = new ProgramRules(_setup.MinHouseholds, _setup.MinPledgeCents,
+            Math.Max(_setup.MinHouseholds * _setup.MinPledgeCents, 5_000), _setup.Moderation, TopUps: true, MaxTopUpCents: 2_000);
+        Commit(() => CreateProgramHandler.Handle(new CreateProgram(_programId, "Seghwaert Doet", "GM0637",
+            [Buurten.Tuinen, Buurten.Vaarten], _setup.ChequeValueCents, _now, _now.AddDays(60), rules), _now));
+        var csv = new StringBuilder("postcode;huisnummer;huisletter;toevoeging;straat;buurtcode\n");
+        for (var i = 0; i < _setup.Households; i++)
+            csv.Append($"2725 AB;{i + 1};;;{(i % 2 == 0 ? "Dorpsstraat" : "Kerkstraat")};{(i % 3 == 2 ? Buurten.Vaarten.Code : Buurten.Tuinen.Code)}\n");
+        var registerId = HouseholdRegister.StreamIdFor(_programId);
+        Commit(() => ImportHouseholdsHandler.Handle(new ImportHouseholds(_programId, csv.ToString()), Program, _world.Get<HouseholdRegister>(registerId), _now));
+        Commit(() => OpenProgramHandler.Handle(new OpenProgram(_programId), Program, _now));
+        var households = _world.Log.Select(e => e.Data).OfType<HouseholdsImported>().SelectMany(e => e.Households).ToList();
+        Commit(() => IssueChequesHandler.Handle(new IssueCheques(_programId), Program, households, Clock.ServerKey, _now));
+        if (Cheques.Count != _setup.Households) throw new InvalidOperationException("Setup did not issue a cheque to every household.");
+        // Most letters have been scanned by the time ideas come; a few stay paper-only for batch collection.
+        foreach (var cheque in Cheques.Where((_, i) => i % 4 != 3))
+            Commit(() => ActivateChequeHandler.Handle(new ActivateCheque(cheque.Id), cheque, Program, _now));
+    }
+
+    private void Do(Step s)
+    {
+        _trace.Add(s.ToString());
+        // Mostly pick what the act can work on (a neighbour for a pledge, a funded idea for an expense), sometimes anything,
+        // so that both the paths that succeed and the rules that refuse get exercised.
+        var idea = Pick(s.A % 4 == 0 ? Ideas : Ideas.Where(i => Suits(s.Act, i)).ToList(), s.B) ?? Pick(Ideas, s.B);
+        var cheque = Pick(s.B % 4 == 0 ? Cheques
+                : Cheques.Where(c => Suits(s.Act, c) && (idea is null || s.Act is Act.Propose || idea.Scope.Includes(c.Street, c.BuurtCode))).ToList(), s.A)
+            ?? Pick(Cheques, s.A);
+        var rules = Program.Rules;
+        switch (s.Act)
+        {
+            case Act.Activate:
+                Commit(() => ActivateChequeHandler.Handle(new ActivateCheque(cheque!.Id), cheque, Program, _now));
+                break;
+            case Act.Propose:
+                var target = Math.Min(rules.MaxIdeaTargetCents, rules.MinIdeaTargetCents + s.C % 2_000);
+                var scope = s.B % 2 == 0 ? Scope.ForBuurt(cheque!.BuurtCode) : Scope.ForStreet(cheque!.BuurtCode, cheque.Street);
+                var deadline = Min(_now.AddHours(12 + s.C % 480), Program.ClosesAt);
+                Commit(() => ProposeIdeaHandler.Handle(new ProposeIdea(NewId(), cheque.Id, "Idee " + s.C, "", scope, target, deadline), cheque, Program, _now));
+                break;
+            case Act.Approve when idea is not null:
+                Commit(() => ApproveIdeaHandler.Handle(new ApproveIdea(idea.Id, Staff), idea, Program, _now));
+                break;
+            case Act.Reject when idea is not null:
+                Commit(() => RejectIdeaHandler.Handle(new RejectIdea(idea.Id, Staff, "Past niet"), idea, _now));
+                break;
+            case Act.WithdrawIdea when idea is not null:
+                var byHousehold = s.C % 3 == 0 ? (Guid?)null : s.C % 3 == 1 ? idea.InitiatorHouseholdId : cheque!.HouseholdId;
+                Commit(() => WithdrawIdeaHandler.Handle(new WithdrawIdea(idea.Id, byHousehold, byHousehold is null ? Staff : null), idea, _now));
+                break;
+            case Act.Pledge when idea is not null:
+                var amount = (s.C % 6) switch
+                {
+                    0 => rules.MinPledgeCents,
+                    1 => cheque!.AvailableCents,
+                    2 => idea.StillNeededCents,
+                    3 => -(s.C % 50),
+                    _ => 1 + s.C % 1_000,
+                };
+                Commit(() => PledgeHandler.Handle(new Pledge(idea.Id, cheque!.Id, amount), idea, cheque, Program, _now));
+                break;
+            case Act.WithdrawPledges when idea is not null:
+                Commit(() => WithdrawPledgesHandler.Handle(new WithdrawPledges(idea.Id, cheque!.Id), idea, cheque, Program, _now));
+                break;
+            case Act.Collect when idea is not null:
+                var collector = s.C % 5 == 0 ? cheque!.HouseholdId : idea.InitiatorHouseholdId;
+                Commit(() => CollectChequeHandler.Handle(new CollectCheque(idea.Id, cheque!.Id, collector), idea, cheque, Program, _now));
+                break;
+            case Act.Block:
+                Commit(() => BlockChequeHandler.Handle(new BlockCheque(cheque!.Id, Staff, "Kwijt"), cheque, Program, _now));
+                break;
+            case Act.Reissue:
+                Commit(() => ReissueChequeHandler.Handle(new ReissueCheque(cheque!.Id, Staff), cheque, Program, Clock.ServerKey, _now));
+                break;
+            case Act.StartTopUp when idea is not null:
+                var topUp = NewId();
+                if (Commit(() => StartTopUpHandler.Handle(new StartTopUp(idea.Id, topUp, 1 + s.C % 1_500), idea, Program, _now)))
+                    _topUps.Add((idea.Id, topUp));
+                break;
+            case Act.PayTopUp when _topUps.Count > 0:
+                var (topUpIdea, topUpId) = _topUps[s.C % _topUps.Count];
+                var toPay = _world.Get<Idea>(topUpIdea);
+                var paid = toPay.TopUps[topUpId].AmountCents;
+                Commit(() => RecordTopUpPaymentHandler.Handle(new RecordTopUpPayment(topUpIdea, topUpId, paid, "pi_" + topUpId), toPay, Program, _now));
+                break;
+            case Act.SubmitExpense when idea is not null:
+                var expense = NewId();
+                var byConnector = s.A % 4 == 0 ? Staff : (Guid?)null;
+                if (Commit(() => SubmitExpenseHandler.Handle(new SubmitExpense(idea.Id, expense, idea.InitiatorHouseholdId, 1 + s.C % 800,
+                        "Bouwmarkt", "Materiaal", "bon.jpg", byConnector), idea, _now)))
+                    _expenses.Add((idea.Id, expense));
+                break;
+            case Act.ApproveExpense or Act.RejectExpense or Act.PayExpense when _expenses.Count > 0:
+                var (expenseIdea, expenseId) = _expenses[s.C % _expenses.Count];
+                var owner = _world.Get<Idea>(expenseIdea);
+                var staff = s.A % 2 == 0 ? Staff : OtherStaff;
+                Commit(() => s.Act switch
+                {
+                    Act.ApproveExpense => DecideExpenseHandler.Handle(new ApproveExpense(expenseIdea, expenseId, staff), owner, _now),
+                    Act.RejectExpense => DecideExpenseHandler.Handle(new RejectExpense(expenseIdea, expenseId, staff, "Geen bon"), owner, _now),
+                    _ => DecideExpenseHandler.Handle(new MarkExpensePaid(expenseIdea, expenseId, staff, "NL-" + s.C), owner, _now),
+                });
+                break;
+            case Act.Complete when idea is not null:
+                Commit(() => CompleteIdeaHandler.Handle(new CompleteIdea(idea.Id, Staff), idea, _now));
+                break;
+            case Act.PassTime:
+                _now = _now.AddHours(1 + s.C % 72);
+                Deliver(_world.TakeDue(_now, m => m is ExpireIdea or CloseProgram));
+                break;
+            case Act.DeliverMessages:
+                Deliver(_world.TakeDue(_now, m => m is ForwardReleasedCredit or RefundTopUp));
+                break;
+            case Act.Close when s.C % 10 == 0:
+                Commit(() => CloseProgramHandler.Handle(new CloseProgram(_programId), Program, Ideas.Where(i => !i.IsFinal).ToList(), _now));
+                break;
+        }
+    }
+
+    private void Deliver(IReadOnlyList<object> messages)
+    {
+        foreach (var message in messages)
+        {
+            switch (message)
+            {
+                case ExpireIdea m:
+                    Commit(() => ExpireIdeaHandler.Handle(m, _world.Get<Idea>(m.IdeaId), _now));
+                    break;
+                case CloseProgram m:
+                    Commit(() => CloseProgramHandler.Handle(m, Program, Ideas.Where(i => !i.IsFinal).ToList(), _now));
+                    break;
+                case ForwardReleasedCredit m:
+                    Commit(() => ForwardReleasedCreditHandler.Handle(m, _world.Get<Cheque>(m.ChequeId), Program, _now));
+                    break;
+                case RefundTopUp m:   // the payments worker refunded it at Stripe and reports back
+                    Commit(() => RecordTopUpRefundHandler.Handle(new RecordTopUpRefund(m.IdeaId, m.TopUpId, "re_" + m.TopUpId),
+                        _world.Get<Idea>(m.IdeaId), _now));
+                    break;
+                default:
+                    throw new InvalidOperationException($"No one handles {message.GetType().Name}.");
+            }
+        }
+    }
+
+    /// <summary>True when committed; a rule saying no is a normal outcome and changes nothing.</summary>
+    private bool Commit(Func<Events> handle)
+    {
+        Events events;
+        try
+        {
+            events = handle();
+        }
+        catch (RuleViolation refused)
+        {
+            if (!ErrorCodes.All.Contains(refused.Code)) Fail($"unknown error code {refused.Code}");
+            if (string.IsNullOrWhiteSpace(refused.Message)) Fail($"{refused.Code} without a message");
+            _trace[^1] += $" -> {refused.Code}";
+            lock (Refused) Refused[$"{_trace[^1].Split('(')[0]}:{refused.Code}"] = Refused.GetValueOrDefault($"{_trace[^1].Split('(')[0]}:{refused.Code}") + 1;
+            return false;
+        }
+        _world.Commit(events);
+        return true;
+    }
+
+    private void Check(string after)
+    {
+        var books = _world.Books;
+        var program = Program;
+        var closed = program.State == ProgramState.Closed;
+        var minHouseholds = program.Rules.MinHouseholdsPerIdea;
+
+        Require(books.IssuedReconciles, $"issued {books.IssuedCents} != available {books.AvailableCents} + pledgedOpen {books.PledgedOpenCents} + committed {books.CommittedCents} + expired {books.ExpiredCents}");
+        Require(books.FundedReconciles, $"committed {books.CommittedCents} + top-ups to funded {books.TopUpsToFundedCents} != spent {books.SpentCents} + unspent {books.UnspentBudgetsCents} + returned {books.ReturnedCents}");
+        Require(books.Figures().Reconciles, "the audit figures do not reconcile");
+        Require(books.IssuedCents == _setup.Households * _setup.ChequeValueCents, "issued is not one cheque value per household");
+
+        Require(_world.Journal.All(l => l.AmountCents > 0), "a journal line without a positive amount");
+        var balances = Journal.Balances(_world.Journal);
+        Require(balances.Values.Sum() == 0, "the journal does not sum to zero");
+        Require(balances.GetValueOrDefault(Accounts.Municipality) == books.ExpiredCents - books.IssuedCents, "municipality account != expired - issued");
+        Require(balances.GetValueOrDefault(Accounts.Spent) == books.SpentCents, "spent account != spent");
+        Require(balances.GetValueOrDefault(Accounts.Returned) == books.ReturnedCents, "returned account != returned");
+        Require(balances.GetValueOrDefault(Accounts.Stripe) == books.RefundedCents - books.ToppedUpCents, "stripe account != refunded - topped up");
+
+        foreach (var cheque in Cheques)
+        {
+            var account = balances.GetValueOrDefault(Accounts.Cheque(cheque.Id));
+            Require(cheque.AvailableCents >= 0, $"cheque {cheque.Id} is below zero: {cheque.AvailableCents}");
+            Require(account >= 0, $"cheque account {cheque.Id} is below zero");
+            Require(account == books.Cheques[cheque.Id].BalanceCents, $"cheque {cheque.Id}: journal {account} != books {books.Cheques[cheque.Id].BalanceCents}");
+            Require(closed ? account == 0 : account == cheque.AvailableCents, $"cheque {cheque.Id}: journal {account} != aggregate {cheque.AvailableCents}");
+        }
+        if (!closed) Require(Cheques.Sum(c => c.AvailableCents) == books.AvailableCents, "the cheques' credit != available");
+
+        foreach (var idea in Ideas)
+        {
+            var entry = books.Ideas[idea.Id];
+            Require(idea.TotalCents <= idea.TargetCents, $"idea {idea.Id} is over its target: {idea.TotalCents} > {idea.TargetCents}");
+            Require(idea.PledgedCents >= 0 && idea.PledgedCents == idea.Pledges.Values.Sum(p => p.AmountCents), $"idea {idea.Id} pledges do not add up");
+            Require(entry.State == idea.State, $"idea {idea.Id}: books say {entry.State}, aggregate {idea.State}");
+            Require(idea.ClaimedCents <= idea.BudgetCents, $"idea {idea.Id} claims {idea.ClaimedCents} of a budget of {idea.BudgetCents}");
+            if (idea.State is IdeaState.Funded or IdeaState.Completed)
+            {
+                Require(idea.HouseholdCount >= minHouseholds, $"idea {idea.Id} funded with {idea.HouseholdCount} < {minHouseholds} households");
+                Require(idea.TotalCents == idea.TargetCents, $"idea {idea.Id} funded below its target");
+            }
+            if (idea.State is IdeaState.Submitted or IdeaState.Open)
+                Require(idea.TotalCents < idea.TargetCents, $"idea {idea.Id} reached its target without being funded");
+            var refundDue = idea.TopUps.Values.Where(t => t.State == TopUpState.RefundDue).Sum(t => t.AmountCents);
+            var expected = idea.State switch
+            {
+                IdeaState.Submitted or IdeaState.Open => idea.TotalCents,
+                IdeaState.Funded => idea.TargetCents - idea.SpentCents,
+                IdeaState.Completed => 0,
+                _ => refundDue,
+            };
+            Require(balances.GetValueOrDefault(Accounts.Idea(idea.Id)) == expected,
+                $"idea {idea.Id} ({idea.State}) account {balances.GetValueOrDefault(Accounts.Idea(idea.Id))} != {expected}");
+        }
+        Require(Ideas.Where(i => i.State == IdeaState.Open).Sum(i => i.PledgedCents) == books.PledgedOpenCents, "open ideas' pledges != pledgedOpen");
+        Require(Ideas.Where(i => i.State is IdeaState.Funded or IdeaState.Completed).Sum(i => i.TargetCents - i.ToppedUpCents) == books.CommittedCents,
+            "funded ideas' pledges != committed");
+
+        void Require(bool ok, string what)
+        {
+            if (!ok) Fail($"after {after}: {what}");
+        }
+    }
+
+    private void Fail(string what) =>
+        throw new InvalidOperationException($"{what}\nsetup: {_setup}\nsteps:\n  {string.Join("\n  ", _trace)}");
+
+    private static bool Suits(Act act, Idea idea) => act switch
+    {
+        Act.Approve => idea.State == IdeaState.Submitted,
+        Act.Pledge or Act.Collect or Act.WithdrawPledges or Act.StartTopUp or Act.Reject or Act.WithdrawIdea => idea.State == IdeaState.Open,
+        Act.SubmitExpense or Act.Complete => idea.State == IdeaState.Funded,
+        _ => true,
+    };
+
+    private static bool Suits(Act act, Cheque cheque) => act switch
+    {
+        Act.Activate or Act.Collect => cheque.State is ChequeState.Issued or ChequeState.Activated,
+        Act.Block or Act.Reissue => true,
+        _ => cheque.State == ChequeState.Activated,
+    };
+
+    private static T? Pick<T>(IReadOnlyList<T> items, int index) where T : class => items.Count == 0 ? null : items[index % items.Count];
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+    private Guid NewId() => new(Interlocked.Increment(ref _ids), 0, 0, [0, 0, 0, 0, 0, 0, 0, 1]);
+}

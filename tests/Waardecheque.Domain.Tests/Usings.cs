@@ -1,0 +1,3 @@
+global using Waardecheque.Domain;
+global using Waardecheque.Domain.Tests.Builders;
+global using Waardecheque.Messaging;

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Http.Json;
+using Npgsql;
+using Waardecheque.Testing;
+using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Tests.Support;
+
+namespace Waardecheque.Web.Tests;
+
+public sealed class BootstrapAdminTests
+{
+    [Fact]
+    public async Task the_bootstrap_admin_is_created_once_and_a_later_configuration_adds_nobody()
+    {
+        var database = await TestDatabase.CreateDatabaseAsync(nameof(BootstrapAdminTests));
+        await using (var first = new TestApp(database))
+        {
+            await first.CreateClient().SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword);
+        }
+
+        await using var second = new TestApp(database, new Dictionary<string, string?>
+        {
+            [WebConfig.BootstrapAdminEmail] = "indringer@example.org",
+            [WebConfig.BootstrapAdminPassword] = "een ander wachtwoord",
+        });
+        var client = second.CreateClient();
+        var intruder = await client.PostAsJsonAsync("/api/v1/staff/sessions", new { email = "indringer@example.org", password = "een ander wachtwoord" });
+
+        await intruder.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await client.SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword);
+        await using var db = new NpgsqlConnection(database);
+        await db.OpenAsync();
+        await using var count = new NpgsqlCommand("select count(*) from waardecheque.staff", db);
+        Assert.Equal(1L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task the_tables_live_in_the_configured_schema()
+    {
+        var database = await TestDatabase.CreateDatabaseAsync(nameof(BootstrapAdminTests));
+        await using var app = new TestApp(database, new Dictionary<string, string?> { [WebConfig.Schema] = "gemeente_zoetermeer" });
+
+        await app.CreateClient().SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword);
+
+        await using var db = new NpgsqlConnection(database);
+        await db.OpenAsync();
+        await using var tables = new NpgsqlCommand(
+            "select string_agg(table_schema || '.' || table_name, ',' order by table_name) from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')", db);
+        Assert.Equal("gemeente_zoetermeer.auth_sessions,gemeente_zoetermeer.staff", await tables.ExecuteScalarAsync());
+    }
+}

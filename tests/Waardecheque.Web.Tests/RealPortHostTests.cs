@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Waardecheque.Testing;
+using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Tests.Support;
+
+namespace Waardecheque.Web.Tests;
+
+/// <summary>
+/// The app on a real Kestrel port, built by <see cref="WebApp.Build"/> as production builds it: body limits are
+/// Kestrel's, and the client address the limiters count is a real one.
+/// </summary>
+public sealed class RealPortHostTests : IAsyncLifetime
+{
+    private WebApplication _app = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        var database = await TestDatabase.CreateDatabaseAsync(nameof(RealPortHostTests));
+        _app = WebApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(TestApp.Settings(database));
+            builder.Services.AddEndpointModule<ProbeEndpoints>();
+        });
+        await _app.StartAsync();
+        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task a_body_over_one_megabyte_is_refused_with_413()
+    {
+        var small = await _client.PostAsync("/probe/body", new ByteArrayContent(new byte[100_000]));
+        var huge = await _client.PostAsync("/probe/body", new ByteArrayContent(new byte[BodyLimits.Default + 1]));
+
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        await huge.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+    }
+
+    [Fact]
+    public async Task a_route_can_raise_its_own_body_limit()
+    {
+        var response = await _client.PostAsync("/probe/big-body", new ByteArrayContent(new byte[2 * 1024 * 1024]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2 * 1024 * 1024, await response.Content.ReadFromJsonAsync<int>());
+    }
+
+    [Fact]
+    public async Task the_eleventh_failed_code_within_ten_minutes_is_429_with_retry_after()
+    {
+        for (var i = 0; i < 10; i++)
+            Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync("/probe/code-attempt/wrong", null)).StatusCode);
+
+        var blocked = await _client.PostAsync("/probe/code-attempt/ok", null);
+
+        await blocked.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        var retryAfter = blocked.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+    }
+
+    [Fact]
+    public async Task repeated_wrong_staff_passwords_are_rate_limited_even_for_the_right_one()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            var wrong = await _client.PostAsJsonAsync("/api/v1/staff/sessions", new { email = TestApp.AdminEmail, password = $"gok {i}" });
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        var right = await _client.PostAsJsonAsync("/api/v1/staff/sessions", new { email = TestApp.AdminEmail, password = TestApp.AdminPassword });
+
+        await right.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.NotNull(right.Headers.RetryAfter?.Delta);
+    }
+}

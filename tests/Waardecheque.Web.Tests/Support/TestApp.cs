@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+using Waardecheque.Testing;
+using Waardecheque.Web.Hosting;
+
+namespace Waardecheque.Web.Tests.Support;
+
+/// <summary>The real app in memory, on its own fresh database, with the probe endpoints and a readable log.</summary>
+public sealed class TestApp(string connectionString, IDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? services = null) : WebApplicationFactory<WebProgram>
+{
+    public const string AdminEmail = "beheer@zoetermeer.example";
+    public const string AdminPassword = "een lang en geheim wachtwoord";
+
+    public string ConnectionString { get; } = connectionString;
+    public LogCapture Log { get; } = new();
+
+    public static async Task<TestApp> StartAsync(string purpose, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var app = new TestApp(await TestDatabase.CreateDatabaseAsync(purpose), settings, services);
+        _ = app.Server; // start now, so startup tasks (schema, bootstrap admin) have run before the first test
+        return app;
+    }
+
+    public static Dictionary<string, string?> Settings(string connectionString) => new()
+    {
+        ["ConnectionStrings:Waardecheque"] = connectionString,
+        [WebConfig.PublicBaseUrl] = "https://waardecheque.zoetermeer.example",
+        [WebConfig.BootstrapAdminEmail] = AdminEmail,
+        [WebConfig.BootstrapAdminPassword] = AdminPassword,
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(config =>
+        {
+            var all = Settings(ConnectionString);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+            config.AddInMemoryCollection(all);
+        });
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<ILogEventSink>(Log);
+            s.AddEndpointModule<ProbeEndpoints>();
+            services?.Invoke(s);
+        });
+    }
+}
