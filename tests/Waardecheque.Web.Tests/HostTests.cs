@@ -83,7 +83,7 @@ public sealed class HostTests(HostFixture fixture) : IClassFixture<HostFixture>
         var response = await _client.PostAsync("/probe/json", new StringContent("{\"name\": ", Encoding.UTF8, "application/json"));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        Assert.True(problem.GetProperty("errors").TryGetProperty("body", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("request", out _));
     }
 
     [Fact]

@@ -49,4 +49,19 @@ public sealed class QrCodeTests
         var dark = Enumerable.Range(0, modules.Size).SelectMany(r => Enumerable.Range(0, modules.Size).Where(c => modules.IsDark(r, c)).Select(c => (r, c)));
         Assert.True(fromRuns.SetEquals(dark));
     }
+
+    [Fact]
+    public void the_pdf_operators_draw_every_run_in_module_units_and_fill_once()
+    {
+        var modules = QrCodes.Modules(Url);
+
+        var operators = QrPdfOperators.For(modules, left: 80, top: 620, size: 150, pageHeight: 842);
+
+        var lines = operators.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(FormattableString.Invariant($"q 0 g {150.0 / modules.Size:0.####} 0 0 -{150.0 / modules.Size:0.####} 80 222 cm"), lines[0]);
+        Assert.Equal(modules.DarkRuns().Count(), lines.Count(l => l.EndsWith(" 1 re")));
+        Assert.Equal("f Q", lines[^1]);
+        var first = modules.DarkRuns().First();
+        Assert.Equal($"{first.Column} {first.Row} {first.Length} 1 re", lines[1]);
+    }
 }

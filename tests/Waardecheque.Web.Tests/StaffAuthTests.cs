@@ -96,6 +96,20 @@ public sealed class StaffAuthTests(StaffAuthFixture fixture) : IClassFixture<Sta
     }
 
     [Fact]
+    public async Task the_staff_list_shows_roles_but_never_password_hashes()
+    {
+        var admin = await _client.SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword);
+
+        var response = await _client.GetAsync("/api/v1/staff", admin);
+
+        var body = await response.Content.ReadAsStringAsync();
+        var staff = JsonDocument.Parse(body).RootElement.EnumerateArray().ToList();
+        Assert.Contains(staff, s => s.GetProperty("email").GetString() == TestApp.AdminEmail && s.GetProperty("role").GetString() == "admin");
+        Assert.DoesNotContain("password", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("AQAAAA", body); // the prefix of every Identity v3 hash
+    }
+
+    [Fact]
     public async Task the_same_email_cannot_be_added_twice()
     {
         var admin = await _client.SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Web.Database;
 using Waardecheque.Web.Logging;
+using Waardecheque.Web.Printing;
 
 namespace Waardecheque.Web.Errors;
 
@@ -37,10 +38,17 @@ internal sealed class ExceptionToProblem : IExceptionHandler
             (Problems.Create(400, ProblemCodes.ValidationFailed, ProblemCodes.DetailFor(400),
                 new Dictionary<string, object?>
                 {
-                    ["errors"] = new Dictionary<string, string[]> { ["body"] = ["De inhoud van de aanvraag kon niet worden gelezen."] },
+                    // The binder's own message names .NET parameter types; ours says what a client can fix.
+                    ["errors"] = new Dictionary<string, string[]>
+                    {
+                        ["request"] = ["De aanvraag kon niet worden gelezen: controleer de JSON en de waarden in het adres."],
+                    },
                 }), null),
         BadHttpRequestException e =>
             (Problems.Create(e.StatusCode, ProblemCodes.ForStatus(e.StatusCode), ProblemCodes.DetailFor(e.StatusCode), null), null),
+        PdfLicenseNotChosenException =>
+            (Problems.Create(503, ProblemCodes.PrintingNotConfigured,
+                "Brieven afdrukken is nog niet ingesteld op deze server (PDF-licentie). Neem contact op met de beheerder.", null), null),
         _ when DatabaseServices.IsTransient(exception) =>
             (Problems.Create(503, ProblemCodes.Unavailable, ProblemCodes.DetailFor(503), null), DatabaseRetryAfter),
         _ => (Problems.Create(500, ProblemCodes.InternalError, ProblemCodes.DetailFor(500), null), null),

@@ -36,17 +36,18 @@ internal sealed class LetterDocument : IDisposable
     private static readonly XBrush Grey = new XSolidBrush(XColor.FromArgb(90, 90, 90));
 
     private readonly LetterProgram _program;
-    private readonly PdfDocument _document = new();
+    private readonly PdfDocument _document;
     private readonly XForm _commonPage;
     private readonly XFont _address = new(LetterFonts.Sans, 11, XFontStyleEx.Regular, Unicode);
     private readonly XFont _code = new(LetterFonts.Mono, 20, XFontStyleEx.Bold, Unicode);
 
-    // Static, because the font fields below are created before any instance constructor body runs.
+    // Static, because the font fields above are initialised before any instance constructor body runs.
     static LetterDocument() => LetterFonts.EnsureRegistered();
 
     public LetterDocument(LetterProgram program)
     {
-        PdfLicensing.EnsureChosen();
+        PdfLicensing.EnsureChosen(); // before PDFsharp's own check, which only says "not valid"
+        _document = new PdfDocument();
         _ = ChequeUrls.ForTyping(program.PublicBaseUrl); // an unusable base URL fails before any page is made
         _program = program;
         _document.Info.Title = $"Brieven {program.ProgramName}";
