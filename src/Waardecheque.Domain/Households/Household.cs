@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Waardecheque.Domain.Households;
 
 /// <summary>
@@ -14,6 +16,7 @@ public sealed record Household(
     string Street,
     string BuurtCode)
 {
+    [JsonIgnore]   // derived: not part of the event body
     public string AddressKey => AddressKeyOf(Postcode, Huisnummer, Huisletter, Toevoeging);
 
     /// <summary>What makes two rows the same address: postcode and full house number, not the street spelling.</summary>

@@ -6,9 +6,6 @@ namespace Waardecheque.Domain.Ideas;
 /// <summary>A connector approves a proposed idea: it opens for pledges.</summary>
 public sealed record ApproveIdea(Guid IdeaId, Guid StaffId);
 
-/// <summary>Scheduled at the deadline when an idea opens; may arrive late or twice.</summary>
-public sealed record ExpireIdea(Guid IdeaId);
-
 public static class ApproveIdeaHandler
 {
     public static Events Handle(ApproveIdea cmd, Idea idea, Program program, DateTimeOffset now)

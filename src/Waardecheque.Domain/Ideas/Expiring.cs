@@ -3,6 +3,9 @@ using Waardecheque.Messaging;
 
 namespace Waardecheque.Domain.Ideas;
 
+/// <summary>Scheduled at the deadline when an idea opens; may arrive late or twice.</summary>
+public sealed record ExpireIdea(Guid IdeaId);
+
 public static class ExpireIdeaHandler
 {
     public static Events Handle(ExpireIdea cmd, Idea idea, DateTimeOffset now)

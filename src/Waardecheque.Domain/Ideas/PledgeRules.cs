@@ -15,6 +15,8 @@ public static class PledgeRules
         Rule.Require(amountCents > 0, ErrorCodes.InvalidAmount, "Een toezegging is een bedrag van meer dan 0 cent.");   // P1
         ChequeRules.RequireUsable(cheque, program, now);                                                                  // P2
         RequireOpen(idea, now);                                                                                           // P4
+        Rule.Require(cheque.ProgramId == idea.ProgramId && idea.ProgramId == program.Id, ErrorCodes.NotANeighbour,         // P5
+            "Deze cheque hoort bij een andere regeling dan dit idee.");
         Rule.Require(idea.Scope.Includes(cheque.Street, cheque.BuurtCode), ErrorCodes.NotANeighbour, NotANeighbour(idea.Scope)); // P5
         Rule.Require(amountCents <= cheque.AvailableCents, ErrorCodes.InsufficientCredit,                                 // P3
             $"Er staat nog {Money.Euro(cheque.AvailableCents)} op je cheque.", Rule.Data("availableCents", cheque.AvailableCents));

@@ -75,13 +75,13 @@ public sealed record Books(
         },
         ChequeIssued e => Issued(e),
         ChequeActivated e => Activated(e),
-        // After the close, credit moving between cheques is expired credit moving between expired cheques: nothing.
-        ChequeReissued e when !Closed => WithCheque(e.ChequeId, -e.CarriedCents),
+        // A move between two cheques is booked whole on ONE event, so a concurrent close can never fall between its
+        // halves. After the close it is expired credit moving between expired cheques: nothing.
+        ChequeReissued e when !Closed => Move(e.ChequeId, e.NewChequeId, e.CarriedCents),
         CreditPledged e => Pledged(e),
         CreditReleased e when Closed => WithCheque(e.ChequeId, 0) with { ExpiredCents = ExpiredCents + e.AmountCents },
         CreditReleased e => WithCheque(e.ChequeId, e.AmountCents),
-        CreditForwarded e when !Closed => WithCheque(e.ChequeId, -e.AmountCents),
-        ForwardedCreditReceived e when !Closed => WithCheque(e.ChequeId, e.AmountCents),
+        CreditForwarded e when !Closed => Move(e.ChequeId, e.ToChequeId, e.AmountCents),
         IdeaProposed e => this with
         {
             Ideas = Ideas.SetItem(e.IdeaId, new IdeaEntry(e.IdeaId, e.Title, e.Scope.BuurtCode, e.TargetCents, IdeaState.Submitted,
@@ -152,12 +152,12 @@ public sealed record Books(
     private Books Issued(ChequeIssued e)
     {
         var first = e.ReplacesChequeId is null;
-        // A replacement carries credit that ChequeReissued took off the old cheque; after the close there is none.
-        var value = first || !Closed ? e.ValueCents : 0;
+        // A replacement's value is the credit ChequeReissued moved onto it; only a first cheque adds money.
+        var balance = (Cheques.GetValueOrDefault(e.ChequeId)?.BalanceCents ?? 0) + (first ? e.ValueCents : 0);
         var books = this with
         {
-            Cheques = Cheques.SetItem(e.ChequeId, new ChequeEntry(e.HouseholdId, e.BuurtCode, value, false)),
-            AvailableCents = AvailableCents + value,
+            Cheques = Cheques.SetItem(e.ChequeId, new ChequeEntry(e.HouseholdId, e.BuurtCode, balance, false)),
+            AvailableCents = AvailableCents + (first ? e.ValueCents : 0),
         };
         if (!first) return books;
         return books with
@@ -203,6 +203,17 @@ public sealed record Books(
             PledgedOpenCents = PledgedOpenCents - idea.PledgedCents,
             CommittedCents = CommittedCents + idea.PledgedCents,
             Buurten = Buurt(Buurten, idea.BuurtCode, b => b with { Funded = b.Funded + 1 }),
+        };
+    }
+
+    private Books Move(Guid fromChequeId, Guid toChequeId, long amountCents)
+    {
+        var source = Cheques.GetValueOrDefault(fromChequeId) ?? new ChequeEntry(Guid.Empty, "", 0, false);
+        var target = Cheques.GetValueOrDefault(toChequeId) ?? source with { BalanceCents = 0, Activated = false };
+        return this with
+        {
+            Cheques = Cheques.SetItem(fromChequeId, source with { BalanceCents = source.BalanceCents - amountCents })
+                .SetItem(toChequeId, target with { BalanceCents = target.BalanceCents + amountCents }),
         };
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Waardecheque.Domain.Programs;
 
@@ -17,6 +18,7 @@ public sealed record ProgramRules(
     public static ProgramRules Default { get; } = new();
 
     /// <summary>The smallest target an idea may have: every required household pledging the minimum.</summary>
+    [JsonIgnore]
     public long MinIdeaTargetCents => MinHouseholdsPerIdea * MinPledgeCents;
 }
 

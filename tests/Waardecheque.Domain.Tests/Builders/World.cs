@@ -50,7 +50,7 @@ public sealed class World
         _created.AddRange(started);
         foreach (var e in events)
         {
-            Journal.AddRange(Ledger.Journal.LinesFor(Books, e.StreamId, e.Data));
+            Journal.AddRange(Domain.Ledger.Journal.LinesFor(Books, e.StreamId, e.Data));
             Books = Books.Apply(e.StreamId, e.Data);
             Log.Add((e.StreamId, e.Data));
         }

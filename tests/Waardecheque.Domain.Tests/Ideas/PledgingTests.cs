@@ -114,6 +114,15 @@ public class PledgingTests
     }
 
     [Fact]
+    public void a_cheque_of_another_program_is_never_a_neighbour()   // P5
+    {
+        var idea = AnIdea.In(_program).Open();
+        var stranger = ACheque.Of(AHousehold.InBuurt(Buurten.Tuinen)).In(AProgram.Open()).Activated();
+
+        Assert.Equal(ErrorCodes.NotANeighbour, Refused(idea, stranger, 300).Code);
+    }
+
+    [Fact]
     public void a_street_idea_is_only_for_that_street_but_spelling_and_case_do_not_matter()   // P5
     {
         var idea = AnIdea.In(_program).ForStreet("Dorpsstraat").Open();
