@@ -6,41 +6,36 @@ using NpgsqlTypes;
 namespace Waardecheque.EventStore;
 
 /// <summary>
-/// Writes a session's appends in two round trips inside the caller's transaction.
-/// 1. Insert the new streams, lock the existing ones (in id order, so two sessions never deadlock) and draw sequence
-///    numbers, the draw guarded in SQL by "every stream is at its expected version": a loser draws nothing, so losers
-///    leave no gaps in seq_id.
-/// 2. Move the stream heads and insert the events (hash chain computed here). The daemon is told after the commit.
+/// Writes a session's appends inside the caller's transaction. One statement moves the stream heads and inserts
+/// the events; it draws their sequence numbers only when every existing stream was at its expected version with the
+/// expected head hash, so a loser draws nothing and leaves no gap in seq_id. Before it, in the same round trip, new
+/// streams are inserted and existing ones locked in id order (two sessions never deadlock).
+/// When the head hash of every existing stream is known (<see cref="StreamHeads"/>, from a fetch or an earlier
+/// commit) that is the whole write: one round trip. Otherwise a first round trip reads the heads.
 /// </summary>
 internal static class AppendWriter
 {
-    private const string LockExisting =
-        "select id, version, head_hash from mt_streams where id = any($1) order by id for update";
-
-    // pg_current_xact_id() makes sure this transaction has an id before it draws (the daemon's high-water mark
-    // assumes that); the row locks above already gave it one, so this costs nothing.
-    private const string Draw = """
-        select nextval('mt_events_sequence') from generate_series(1, $1)
-        where pg_current_xact_id() is not null
-          and (select count(*) from unnest($2::uuid[], $3::bigint[]) as x(id, v)
-               join mt_streams s on s.id = x.id and (x.v < 0 or s.version = x.v)) = cardinality($2::uuid[])
-        """;
-
     private const string InsertNewStreams = """
         insert into mt_streams (id, type, version, head_hash, timestamp, created)
         select x.id, x.type, x.version, x.head_hash, $5, $5 from unnest($1::uuid[], $2::text[], $3::bigint[], $4::bytea[]) as x(id, type, version, head_hash)
         """;
 
-    private const string MoveHeads = """
-        update mt_streams s set version = x.version, head_hash = x.head_hash, timestamp = $4
-        from unnest($1::uuid[], $2::bigint[], $3::bytea[]) as x(id, version, head_hash) where s.id = x.id
-        """;
+    private const string LockExisting =
+        "select id, version, head_hash from mt_streams where id = any($1) order by id for update";
 
-    private const string InsertEvents = """
+    // pg_current_xact_id() makes sure this transaction has an id before it draws (the daemon's high-water mark
+    // relies on it); the row locks and inserts before it have given it one already, so it costs nothing.
+    private const string MoveHeadsAndInsert = """
+        with moved as (
+            update mt_streams s set version = x.version, head_hash = x.head_hash, timestamp = $1
+            from unnest($2::uuid[], $3::bigint[], $4::bytea[], $5::bigint[], $6::bytea[]) as x(id, expected, previous, version, head_hash)
+            where s.id = x.id and s.version = x.expected and s.head_hash = x.previous
+            returning s.id)
         insert into mt_events (seq_id, id, stream_id, version, data, type, timestamp, correlation_id, causation_id, headers, user_name, hash)
-        select x.seq_id, x.id, x.stream_id, x.version, x.data::jsonb, x.type, $8, $9, $10, $11::jsonb, $12, x.hash
-        from unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::text[], $7::bytea[])
-             as x(seq_id, id, stream_id, version, data, type, hash)
+        select nextval('mt_events_sequence'), e.id, e.stream_id, e.version, e.data::jsonb, e.type, $1, $7, $8, $9::jsonb, $10, e.hash
+        from unnest($11::uuid[], $12::uuid[], $13::bigint[], $14::text[], $15::text[], $16::bytea[]) as e(id, stream_id, version, data, type, hash)
+        where pg_current_xact_id() is not null and (select count(*) from moved) = cardinality($2::uuid[])
+        returning seq_id, stream_id, version
         """;
 
     public static async Task<IReadOnlyList<IEvent>> WriteAsync(NpgsqlConnection conn, DocumentStore store,
@@ -48,41 +43,38 @@ internal static class AppendWriter
     {
         var registry = store.Options.Events;
         var now = Clock.UtcNowMicros();
-        var total = streams.Sum(s => s.Events.Count);
         var fresh = streams.Where(s => s.IsNew).ToList();
         var existing = streams.Where(s => !s.IsNew).ToList();
 
-        // New streams chain from the genesis hash, so their heads are known before anything is read.
+        // New streams chain from the genesis hash; existing ones from a cached head when it is at the expected version.
         var chains = new Dictionary<Guid, Chain>();
         foreach (var s in fresh) chains[s.Id] = Chain.Build(s, 0, EventHash.Genesis, registry);
-
-        await using var first = new NpgsqlBatch(conn);
-        if (fresh.Count > 0)
-            first.BatchCommands.Add(Command(InsertNewStreams,
-                fresh.Select(s => s.Id).ToArray(),
-                fresh.Select(s => s.AggregateType).ToArray(),
-                fresh.Select(s => (long)s.Events.Count).ToArray(),
-                fresh.Select(s => chains[s.Id].Head).ToArray(),
-                now));
-        if (existing.Count > 0)
-            first.BatchCommands.Add(Command(LockExisting, existing.Select(s => s.Id).ToArray()));
-        first.BatchCommands.Add(Command(Draw, total,
-            existing.Select(s => s.Id).ToArray(),
-            existing.Select(s => s.ExpectedVersion ?? -1).ToArray()));
+        foreach (var s in existing)
+            if (s.ExpectedVersion is { } v && store.Heads.TryGet(s.Id, v, out var head)) chains[s.Id] = Chain.Build(s, v, head, registry);
+        var oneTrip = existing.All(s => chains.ContainsKey(s.Id));
 
         var heads = new Dictionary<Guid, (long Version, byte[] Hash)>();
-        var sequence = new List<long>(total);
-        await using (var reader = await first.ExecuteReaderAsync(ct))
+        List<(long Seq, Guid StreamId, long Version)>? inserted = null;
+        await using (var first = new NpgsqlBatch(conn))
         {
+            if (fresh.Count > 0)
+                first.BatchCommands.Add(Command(InsertNewStreams,
+                    fresh.Select(s => s.Id).ToArray(), fresh.Select(s => s.AggregateType).ToArray(),
+                    fresh.Select(s => (long)s.Events.Count).ToArray(), fresh.Select(s => chains[s.Id].Head).ToArray(), now));
+            if (existing.Count > 0)
+                first.BatchCommands.Add(Command(LockExisting, existing.Select(s => s.Id).ToArray()));
+            if (oneTrip) first.BatchCommands.Add(MoveAndInsert(streams, chains, metadata, now, registry));
+
+            await using var reader = await first.ExecuteReaderAsync(ct);
             if (existing.Count > 0)
             {
-                while (await reader.ReadAsync(ct))
-                    heads[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetFieldValue<byte[]>(2));
+                while (await reader.ReadAsync(ct)) heads[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetFieldValue<byte[]>(2));
                 await reader.NextResultAsync(ct);
             }
-            while (await reader.ReadAsync(ct)) sequence.Add(reader.GetInt64(0));
+            if (oneTrip) inserted = await ReadInsertedAsync(reader, ct);
         }
 
+        // Any stream not where the session expects it is a clash; checked before the second trip draws anything.
         foreach (var s in existing)
         {
             if (!heads.TryGetValue(s.Id, out var head))
@@ -90,47 +82,80 @@ internal static class AppendWriter
                     ? new ConcurrencyException(s.Id, expected, 0)
                     : new InvalidOperationException($"Stream {s.Id} does not exist; start it with StartStream.");
             if (s.ExpectedVersion is { } v && v != head.Version) throw new ConcurrencyException(s.Id, v, head.Version);
-            chains[s.Id] = Chain.Build(s, head.Version, head.Hash, registry);
+            if (!chains.ContainsKey(s.Id)) chains[s.Id] = Chain.Build(s, head.Version, head.Hash, registry);
         }
-        if (sequence.Count != total)
-            throw new InvalidOperationException($"Drew {sequence.Count} sequence numbers for {total} events.");
-        sequence.Sort();
 
+        if (inserted is null)
+        {
+            await using var second = new NpgsqlBatch(conn) { BatchCommands = { MoveAndInsert(streams, chains, metadata, now, registry) } };
+            await using var reader = await second.ExecuteReaderAsync(ct);
+            inserted = await ReadInsertedAsync(reader, ct);
+        }
+        var total = streams.Sum(s => s.Events.Count);
+        if (inserted.Count != total)
+        {
+            // Versions matched but a head hash did not: the cached head was wrong for this stream. Forget it.
+            var stale = existing.FirstOrDefault(s => heads.TryGetValue(s.Id, out var h) && !h.Hash.AsSpan().SequenceEqual(chains[s.Id].Previous));
+            if (stale is not null) store.Heads.Remember(stale.Id, heads[stale.Id].Version, heads[stale.Id].Hash);
+            throw new ConcurrencyException(stale?.Id ?? existing.FirstOrDefault()?.Id ?? Guid.Empty, stale?.ExpectedVersion ?? 0, null);
+        }
+
+        var sequence = inserted.ToDictionary(r => (r.StreamId, r.Version), r => r.Seq);
         var written = new List<IEvent>(total);
-        var i = 0;
         foreach (var s in streams)
         {
             var chain = chains[s.Id];
-            for (var k = 0; k < s.Events.Count; k++, i++)
-                written.Add(new StoredEvent(Guid.CreateVersion7(now), sequence[i], s.Id, chain.FirstVersion + k, s.Events[k],
+            for (var k = 0; k < s.Events.Count; k++)
+            {
+                var version = chain.FirstVersion + k;
+                written.Add(new StoredEvent(chain.Ids[k], sequence[(s.Id, version)], s.Id, version, s.Events[k],
                     chain.Aliases[k], now, metadata.CorrelationId, metadata.CausationId, metadata.UserName,
                     metadata.Headers, chain.Hashes[k]));
+            }
         }
+        written.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        // Within a stream, later versions must carry later sequence numbers (projections read in seq order).
+        foreach (var g in written.GroupBy(e => e.StreamId))
+            if (!g.Select(e => e.Version).SequenceEqual(g.Select(e => e.Version).Order()))
+                throw new InvalidOperationException($"Sequence numbers of stream {g.Key} were drawn out of version order.");
+        return written;
+    }
 
-        await using var second = new NpgsqlBatch(conn);
-        // Heads first: a running inline rebuild holds a SHARE lock on mt_streams, and this waits for it before any
-        // event row exists (see ProjectionRebuilder).
-        if (existing.Count > 0)
-            second.BatchCommands.Add(Command(MoveHeads,
-                existing.Select(s => s.Id).ToArray(),
-                existing.Select(s => chains[s.Id].LastVersion).ToArray(),
-                existing.Select(s => chains[s.Id].Head).ToArray(),
-                now));
-        second.BatchCommands.Add(Command(InsertEvents,
-            written.Select(e => e.Sequence).ToArray(),
-            written.Select(e => e.Id).ToArray(),
-            written.Select(e => e.StreamId).ToArray(),
-            written.Select(e => e.Version).ToArray(),
-            streams.SelectMany(s => chains[s.Id].Json).ToArray(),
-            written.Select(e => e.EventTypeName).ToArray(),
-            written.Select(e => e.Hash).ToArray(),
+    /// <summary>Remembers the new heads once the transaction has committed.</summary>
+    public static void RememberHeads(DocumentStore store, IReadOnlyList<IEvent> written)
+    {
+        foreach (var e in written) store.Heads.Remember(e.StreamId, e.Version, e.Hash);
+    }
+
+    private static NpgsqlBatchCommand MoveAndInsert(IReadOnlyList<PendingStream> streams, Dictionary<Guid, Chain> chains,
+        AppendMetadata metadata, DateTimeOffset now, EventTypeRegistry registry)
+    {
+        var existing = streams.Where(s => !s.IsNew).ToList();
+        var all = streams.Select(s => (Stream: s, Chain: chains[s.Id])).ToList();
+        return Command(MoveHeadsAndInsert,
             now,
+            existing.Select(s => s.Id).ToArray(),
+            existing.Select(s => chains[s.Id].FirstVersion - 1).ToArray(),
+            existing.Select(s => chains[s.Id].Previous).ToArray(),
+            existing.Select(s => chains[s.Id].LastVersion).ToArray(),
+            existing.Select(s => chains[s.Id].Head).ToArray(),
             (object?)metadata.CorrelationId ?? DBNull.Value,
             (object?)metadata.CausationId ?? DBNull.Value,
             (object?)HeaderValues.Serialize(metadata.Headers, registry.JsonOptions) ?? DBNull.Value,
-            (object?)metadata.UserName ?? DBNull.Value));
-        await second.ExecuteNonQueryAsync(ct);
-        return written;
+            (object?)metadata.UserName ?? DBNull.Value,
+            all.SelectMany(x => x.Chain.Ids).ToArray(),
+            all.SelectMany(x => Enumerable.Repeat(x.Stream.Id, x.Chain.Ids.Length)).ToArray(),
+            all.SelectMany(x => Enumerable.Range(0, x.Chain.Ids.Length).Select(k => x.Chain.FirstVersion + k)).ToArray(),
+            all.SelectMany(x => x.Chain.Json).ToArray(),
+            all.SelectMany(x => x.Chain.Aliases).ToArray(),
+            all.SelectMany(x => x.Chain.Hashes).ToArray());
+    }
+
+    private static async Task<List<(long, Guid, long)>> ReadInsertedAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var rows = new List<(long, Guid, long)>();
+        while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), reader.GetGuid(1), reader.GetInt64(2)));
+        return rows;
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object?[] args)
@@ -146,8 +171,8 @@ internal static class AppendWriter
         return cmd;
     }
 
-    /// <summary>One stream's new events: their JSON, aliases and hash chain from a known head.</summary>
-    private sealed record Chain(long FirstVersion, string[] Json, string[] Aliases, byte[][] Hashes)
+    /// <summary>One stream's new events: ids, JSON, aliases and the hash chain from a known head.</summary>
+    private sealed record Chain(long FirstVersion, byte[] Previous, Guid[] Ids, string[] Json, string[] Aliases, byte[][] Hashes)
     {
         public long LastVersion => FirstVersion + Json.Length - 1;
         public byte[] Head => Hashes[^1];
@@ -155,17 +180,18 @@ internal static class AppendWriter
         public static Chain Build(PendingStream s, long headVersion, byte[] headHash, EventTypeRegistry registry)
         {
             var n = s.Events.Count;
-            var (json, aliases, hashes) = (new string[n], new string[n], new byte[n][]);
+            var (ids, json, aliases, hashes) = (new Guid[n], new string[n], new string[n], new byte[n][]);
             var previous = headHash;
             for (var k = 0; k < n; k++)
             {
                 var e = s.Events[k];
                 var utf8 = JsonSerializer.SerializeToUtf8Bytes(e, e.GetType(), registry.JsonOptions);
+                ids[k] = Guid.CreateVersion7();
                 aliases[k] = registry.AliasFor(e.GetType());
                 json[k] = Encoding.UTF8.GetString(utf8);
                 hashes[k] = previous = EventHash.Compute(s.Id, headVersion + 1 + k, aliases[k], utf8, previous);
             }
-            return new Chain(headVersion + 1, json, aliases, hashes);
+            return new Chain(headVersion + 1, headHash, ids, json, aliases, hashes);
         }
     }
 }

@@ -42,6 +42,12 @@ public static class CanonicalJson
                 }
                 Put(output, (byte)']');
                 break;
+            // Unescaped string content is already canonical: raw JSON cannot hold '"', '\\' or control characters.
+            case JsonTokenType.String when !reader.ValueIsEscaped && !reader.HasValueSequence:
+                Put(output, (byte)'"');
+                output.Write(reader.ValueSpan);
+                Put(output, (byte)'"');
+                break;
             case JsonTokenType.String: WriteString(reader.GetString()!, output); break;
             case JsonTokenType.Number: WriteNumber(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan, output); break;
             case JsonTokenType.True: output.Write("true"u8); break;
@@ -51,32 +57,47 @@ public static class CanonicalJson
         }
     }
 
+    // Scratch buffers per nesting depth, reused across calls on the same thread: canonicalising is on the hot path of
+    // every append and of the integrity check.
+    [ThreadStatic] private static List<(ArrayBufferWriter<byte> Buffer, List<(string Key, int Start, int Length)> Members)>? _scratch;
+    [ThreadStatic] private static int _depth;
+
     private static void WriteObject(ref Utf8JsonReader reader, ArrayBufferWriter<byte> output)
     {
-        // Members are canonicalised into one scratch buffer, then copied out in key order.
-        var scratch = new ArrayBufferWriter<byte>();
-        var members = new List<(string Key, int Start, int Length)>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        _scratch ??= [];
+        if (_scratch.Count <= _depth) _scratch.Add((new ArrayBufferWriter<byte>(512), []));
+        var (scratch, members) = _scratch[_depth++];
+        scratch.ResetWrittenCount();
+        members.Clear();
+        try
         {
-            var key = reader.GetString()!;
-            reader.Read();
-            var start = scratch.WrittenCount;
-            WriteValue(ref reader, scratch);
-            // jsonb keeps the last of duplicate keys; so do we.
-            var existing = members.FindIndex(m => m.Key == key);
-            if (existing >= 0) members.RemoveAt(existing);
-            members.Add((key, start, scratch.WrittenCount - start));
+            // Members are canonicalised into the scratch buffer, then copied out in key order.
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var key = reader.GetString()!;
+                reader.Read();
+                var start = scratch.WrittenCount;
+                WriteValue(ref reader, scratch);
+                // jsonb keeps the last of duplicate keys; so do we.
+                var existing = members.FindIndex(m => m.Key == key);
+                if (existing >= 0) members.RemoveAt(existing);
+                members.Add((key, start, scratch.WrittenCount - start));
+            }
+            members.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            Put(output, (byte)'{');
+            for (var i = 0; i < members.Count; i++)
+            {
+                if (i > 0) Put(output, (byte)',');
+                WriteString(members[i].Key, output);
+                Put(output, (byte)':');
+                output.Write(scratch.WrittenSpan.Slice(members[i].Start, members[i].Length));
+            }
+            Put(output, (byte)'}');
         }
-        members.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        Put(output, (byte)'{');
-        for (var i = 0; i < members.Count; i++)
+        finally
         {
-            if (i > 0) Put(output, (byte)',');
-            WriteString(members[i].Key, output);
-            Put(output, (byte)':');
-            output.Write(scratch.WrittenSpan.Slice(members[i].Start, members[i].Length));
+            _depth--;
         }
-        Put(output, (byte)'}');
     }
 
     private static void WriteString(string value, ArrayBufferWriter<byte> output)
@@ -109,8 +130,23 @@ public static class CanonicalJson
     /// The exact decimal value, spelled one way: sign, digits without leading or trailing zeros, and either a plain
     /// integer, a plain decimal fraction or (for very large or small exponents) "digits e exponent".
     /// </summary>
-    internal static void WriteNumber(ReadOnlySpan<byte> raw, ArrayBufferWriter<byte> output) =>
-        output.Write(Encoding.ASCII.GetBytes(NormalizeNumber(Encoding.ASCII.GetString(raw))));
+    internal static void WriteNumber(ReadOnlySpan<byte> raw, ArrayBufferWriter<byte> output)
+    {
+        if (IsPlainInteger(raw)) output.Write(raw);
+        else output.Write(Encoding.ASCII.GetBytes(NormalizeNumber(Encoding.ASCII.GetString(raw))));
+    }
+
+    /// <summary>
+    /// "0", or up to 40 digits without a leading zero after an optional minus (not "-0"): <see cref="NormalizeNumber"/>
+    /// would spell these exactly as they are, so they skip it.
+    /// </summary>
+    private static bool IsPlainInteger(ReadOnlySpan<byte> raw)
+    {
+        var digits = raw.Length > 0 && raw[0] == (byte)'-' ? raw[1..] : raw;
+        if (digits.Length is 0 or > 40 || (digits[0] == (byte)'0' && (digits.Length > 1 || digits.Length != raw.Length))) return false;
+        foreach (var b in digits) if (b is < (byte)'0' or > (byte)'9') return false;
+        return true;
+    }
 
     internal static string NormalizeNumber(string raw)
     {

@@ -30,6 +30,8 @@ public sealed class DocumentStore : IAsyncDisposable
 
     internal CommitNotifier Notifier { get; }
 
+    internal StreamHeads Heads { get; } = new();
+
     public static async Task<DocumentStore> CreateAsync(StoreOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -56,6 +58,8 @@ public sealed class DocumentStore : IAsyncDisposable
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.SearchPath = schema;
+        // The append statements are the same text every time; preparing them saves the server a parse and plan each.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 50;
         if (!pooling) builder.ConnectionStringBuilder.Pooling = false;
         return builder.Build();
     }

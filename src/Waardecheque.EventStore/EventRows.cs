@@ -12,19 +12,25 @@ internal static class EventRows
 
     public const int ColumnCount = 12;
 
-    public static StoredEvent Read(NpgsqlDataReader r, EventTypeRegistry registry) => new(
-        Id: r.GetGuid(1),
-        Sequence: r.GetInt64(0),
-        StreamId: r.GetGuid(2),
-        Version: r.GetInt64(3),
-        Data: Deserialize(r.GetString(5), r.GetString(4), registry),
-        EventTypeName: r.GetString(5),
-        Timestamp: r.GetFieldValue<DateTimeOffset>(6),
-        CorrelationId: r.IsDBNull(7) ? null : r.GetString(7),
-        CausationId: r.IsDBNull(8) ? null : r.GetString(8),
-        UserName: r.IsDBNull(10) ? null : r.GetString(10),
-        Headers: r.IsDBNull(9) ? StoredEvent.NoHeaders : HeaderValues.Parse(r.GetString(9)),
-        Hash: r.GetFieldValue<byte[]>(11));
+    public static StoredEvent Read(NpgsqlDataReader r, EventTypeRegistry registry) => ReadRaw(r).ToEvent(registry);
+
+    /// <summary>The row as read, body still JSON, so that deserialising can happen on other threads.</summary>
+    public static RawEvent ReadRaw(NpgsqlDataReader r) => new(
+        r.GetInt64(0), r.GetGuid(1), r.GetGuid(2), r.GetInt64(3), r.GetString(4), r.GetString(5),
+        r.GetFieldValue<DateTimeOffset>(6),
+        r.IsDBNull(7) ? null : r.GetString(7),
+        r.IsDBNull(8) ? null : r.GetString(8),
+        r.IsDBNull(9) ? null : r.GetString(9),
+        r.IsDBNull(10) ? null : r.GetString(10),
+        r.GetFieldValue<byte[]>(11));
+
+    internal readonly record struct RawEvent(long Sequence, Guid Id, Guid StreamId, long Version, string Json, string Type,
+        DateTimeOffset Timestamp, string? CorrelationId, string? CausationId, string? Headers, string? UserName, byte[] Hash)
+    {
+        public StoredEvent ToEvent(EventTypeRegistry registry) => new(Id, Sequence, StreamId, Version,
+            Deserialize(Type, Json, registry), Type, Timestamp, CorrelationId, CausationId, UserName,
+            Headers is null ? StoredEvent.NoHeaders : HeaderValues.Parse(Headers), Hash);
+    }
 
     /// <summary>
     /// An alias no type is registered for (an event type retired from the code) comes back as a JsonElement, so the

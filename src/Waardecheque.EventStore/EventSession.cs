@@ -80,6 +80,7 @@ internal sealed class EventSession(DocumentStore store) : IEventSession, IEventO
             await lockCmd.ExecuteNonQueryAsync(ct);
         }
         var events = await FetchStreamAsync(streamId, ct);
+        if (events.Count > 0) store.Heads.Remember(streamId, events[^1].Version, events[^1].Hash);
         var aggregate = AggregateFolder<T>.Fold(events);
         // The version comes from the same read as the events, so the two always agree.
         var version = events.Count == 0 ? 0 : events[^1].Version;
@@ -130,7 +131,11 @@ internal sealed class EventSession(DocumentStore store) : IEventSession, IEventO
             }
             foreach (var step in work) await step(conn, tx, ct);
             await tx.CommitAsync(ct);
-            if (written.Count > 0) store.Notifier.Signal(written[^1].Sequence);
+            if (written.Count > 0)
+            {
+                AppendWriter.RememberHeads(store, written);
+                store.Notifier.Signal(written[^1].Sequence);
+            }
         }
         catch (PostgresException e) when (ConcurrencyErrors.IsStreamConflict(e))
         {

@@ -30,17 +30,19 @@ internal sealed class HighWaterMark
 
     private const int MaxPending = 10_000;
     private readonly Queue<(long Seq, long NextXid)> _pending = new();
+    private (long Seq, long NextXid) _newest;
     private long _mark;
 
     /// <summary>True while numbers above the mark have been drawn by transactions that may still be running.</summary>
-    public bool Holding => _pending.Count > 0 && _pending.Last().Seq > _mark;
+    public bool Holding => _pending.Count > 0 && _newest.Seq > _mark;
 
     /// <summary>Takes a new checkpoint and returns the mark. Call first in a transaction (no id yet).</summary>
     public async Task<long> AdvanceAsync(NpgsqlConnection conn, CancellationToken ct)
     {
         var (lastDrawn, xmin, nextXid) = await LookAsync(conn, ct);
-        if (_pending.Count < MaxPending && (_pending.Count == 0 || _pending.Last() != (lastDrawn, nextXid)))
-            _pending.Enqueue((lastDrawn, nextXid));
+        // Checkpoints only grow; a full queue skips new ones until old ones resolve, which only coarsens the steps.
+        if (_pending.Count < MaxPending && (_pending.Count == 0 || _newest != (lastDrawn, nextXid)))
+            _pending.Enqueue(_newest = (lastDrawn, nextXid));
         while (_pending.TryPeek(out var c) && c.NextXid <= xmin)
         {
             _mark = Math.Max(_mark, c.Seq);

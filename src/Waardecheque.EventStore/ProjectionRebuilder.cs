@@ -5,9 +5,11 @@ namespace Waardecheque.EventStore;
 /// <summary>
 /// Empties a projection and replays the log into it in one transaction.
 /// Inline: takes a SHARE lock on mt_streams first, which waits for every append in flight and holds new ones back
-/// (each append writes mt_streams before mt_events), so the replay sees a log no one is adding to.
+/// (every statement that inserts events also writes mt_streams, or comes after one that did), so the replay sees a
+/// log no one is adding to. Appends wait while it runs.
 /// Async: waits until everything drawn so far is final (see <see cref="HighWaterMark"/>), locks the projection's
 /// progression row, which the daemon's batches also update, replays up to that mark and leaves the rest to the daemon.
+/// Pages are read on a second connection ahead of the projection (<see cref="EventPages"/>).
 /// </summary>
 internal static class ProjectionRebuilder
 {
@@ -37,15 +39,8 @@ internal static class ProjectionRebuilder
         }
         await projection.ResetAsync(conn, tx, ct);
 
-        long last = 0;
-        while (true)
-        {
-            var events = await HighWaterMark.ReadAsync(conn, store.Options.Events, last, upTo, PageSize, ct);
-            if (events.Count == 0) break;
-            await projection.ApplyAsync(conn, tx, events, ct);
-            last = events[^1].Sequence;
-            if (events.Count < PageSize) break;
-        }
+        await foreach (var page in EventPages.ReadAsync(store.DataSource, store.Options.Events, 0, upTo, PageSize, ct))
+            await projection.ApplyAsync(conn, tx, page, ct);
         // The daemon goes on from the mark; anything after it is its work.
         if (!inline)
             await Execute(conn, "update mt_event_progression set last_seq_id = $2, last_updated = now() where name = $1", ct,

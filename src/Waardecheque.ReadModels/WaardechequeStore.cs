@@ -22,8 +22,6 @@ public static class WaardechequeStore
         options.Projections.Add(new HouseholdsProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new ChequesProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new IdeasProjection(), ProjectionLifecycle.Inline);
-        // Async: the auditor's books may trail a moment behind; the daemon keeps them.
-        options.Projections.Add(new LedgerProjection(), ProjectionLifecycle.Async);
         options.ExtraSchemaSql.Add(Outbox.SchemaSql);
         return options;
     }

@@ -1,6 +1,7 @@
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Database;
 using Waardecheque.Web.Dev;
+using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Health;
 using Waardecheque.Web.Hosting;
@@ -28,6 +29,7 @@ public static class WebApp
         builder.Services.AddWaardechequeDatabase();
         builder.Services.AddWaardechequeHealth();
         builder.Services.AddWaardechequeAuth();
+        builder.Services.AddWaardechequeDomain();
         builder.Services.AddWaardechequeOpenApi();
         configure?.Invoke(builder);
 

@@ -29,6 +29,18 @@ public sealed class CanonicalJsonTests(StoreFixture db) : IClassFixture<StoreFix
             Canonical("""{ "b" : "\u00e9\n", "a" : [1E2, 0.50, -0, -1.23e1, 1e-50] }"""));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-7")]
+    [InlineData("500")]
+    [InlineData("1000000000000000000000000000000000000000")]
+    [InlineData("-10000000000000000000000000000000000000000")]
+    [InlineData("123456789012345678901234567890123456789012345")]
+    public void a_plain_integer_spells_as_its_normal_form(string number)
+    {
+        Assert.Equal(CanonicalJson.NormalizeNumber(number), Canonical(number));
+    }
+
     [Fact]
     public void the_hash_covers_stream_version_type_body_and_previous_hash()
     {

@@ -101,6 +101,13 @@ public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, Ti
             }
         }
 
+        // A handler decides on what it read, too: a pledge reads the program to see it is open. Re-check, under a
+        // share lock, that every stream it read but did not write is unchanged, so a pledge cannot commit after a
+        // close it did not see. Share locks do not block each other: pledges still run side by side.
+        var readOnly = streams.Where(s => s.Value.Aggregate is not null && !written.ContainsKey(s.Key))
+            .Select(s => (s.Key, s.Value.Version)).ToList();
+        if (readOnly.Count > 0) session.OnCommit((conn, tx, token) => ReadStreamsUnchangedAsync(conn, tx, readOnly, token));
+
         if (result.Messages.Count > 0)
         {
             var rows = result.Messages.Select(m => Outbox.Row(m, context, store.Options.Events.JsonOptions)).ToList();
@@ -109,6 +116,18 @@ public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, Ti
 
         await session.SaveChangesAsync(ct);
         return result;
+    }
+
+    private static async Task ReadStreamsUnchangedAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        List<(Guid Id, long Version)> streams, CancellationToken ct)
+    {
+        foreach (var (id, version) in streams.OrderBy(s => s.Id))
+        {
+            await using var cmd = new NpgsqlCommand("select version from mt_streams where id = $1 for share", conn, tx);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+            var now = (long?)await cmd.ExecuteScalarAsync(ct);
+            if (now != version) throw new ConcurrencyException(id, version, now);
+        }
     }
 
     private async Task<object?> LoadOneAsync(IEventSession session, HandlerParameter p, object command,

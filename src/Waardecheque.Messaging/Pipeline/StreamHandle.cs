@@ -15,15 +15,18 @@ internal sealed class StreamHandle
 
     private readonly Action<IEnumerable<object>> _append;
 
-    private StreamHandle(Type aggregateType, object? aggregate, Action<IEnumerable<object>> append)
+    private StreamHandle(Type aggregateType, object? aggregate, long version, Action<IEnumerable<object>> append)
     {
         AggregateType = aggregateType;
         Aggregate = aggregate;
+        Version = version;
         _append = append;
     }
 
     public Type AggregateType { get; }
     public object? Aggregate { get; }
+    /// <summary>The stream's version when it was loaded.</summary>
+    public long Version { get; }
 
     public void Append(IEnumerable<object> events) => _append(events);
 
@@ -44,7 +47,7 @@ internal sealed class StreamHandle
     private static async Task<StreamHandle> FetchTyped<T>(IEventSession session, Guid id, bool forUpdate, CancellationToken ct) where T : class
     {
         var stream = await session.Events.FetchForWriting<T>(id, forUpdate, ct);
-        return new StreamHandle(typeof(T), stream.Aggregate, stream.AppendMany);
+        return new StreamHandle(typeof(T), stream.Aggregate, stream.StartingVersion, stream.AppendMany);
     }
 
     private static void StartTyped<T>(IEventSession session, Guid id, object[] events) where T : class =>

@@ -13,5 +13,9 @@ public static class WebConfig
     public const string CodeAttemptLimit = "Waardecheque:CodeAttempts:Limit";
     public const string CodeAttemptWindowSeconds = "Waardecheque:CodeAttempts:WindowSeconds";
 
+    /// <summary>The server-side secret every cheque code is derived from (letters can be reprinted from it).</summary>
+    public const string CodeKey = "Waardecheque:CodeKey";
+    public const string Demo = "Waardecheque:Demo";
+
     public const string DefaultSchema = "waardecheque";
 }

@@ -1,0 +1,90 @@
+using System.Text;
+using Waardecheque.EventStore;
+using Waardecheque.Messaging;
+using Waardecheque.ReadModels;
+using Waardecheque.Web.Database;
+using Waardecheque.Web.Errors;
+using Waardecheque.Web.Health;
+using Waardecheque.Web.Hosting;
+
+namespace Waardecheque.Web.Domain;
+
+/// <summary>The event store, the command bus and their background workers, as services of the web host.</summary>
+public static class DomainServices
+{
+    public static IServiceCollection AddWaardechequeDomain(this IServiceCollection services)
+    {
+        services.AddSingleton<StoreHolder>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<CodeKey>();
+        services.AddStartupTask<EventStoreStartup>();
+        services.AddSingleton(sp =>
+        {
+            var key = sp.GetRequiredService<CodeKey>();
+            return WaardechequeStore.Handlers().Provide(() => key.Bytes);
+        });
+        services.AddSingleton(sp => new CommandBus(sp.GetRequiredService<StoreHolder>().Store, sp.GetRequiredService<HandlerRegistry>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CommandBus>>()));
+        services.AddSingleton(sp => new OutboxWorker(sp.GetRequiredService<CommandBus>(), sp.GetRequiredService<HandlerRegistry>(),
+            sp.GetRequiredService<ILogger<OutboxWorker>>()));
+        services.AddHostedService<DomainWorkers>();
+        services.AddReadinessCheck<EventStoreReadiness>();
+        return services;
+    }
+}
+
+/// <summary>The secret cheque codes are derived from. Only asked for when a code is made, so a host without it still serves the rest.</summary>
+public sealed class CodeKey(IConfiguration config)
+{
+    public byte[] Bytes => config[WebConfig.CodeKey] is { Length: >= 16 } key
+        ? Encoding.UTF8.GetBytes(key)
+        : throw new ApiProblemException(503, "not_configured",
+            $"{WebConfig.CodeKey} is not set (at least 16 characters): cheque codes cannot be made without it.");
+}
+
+/// <summary>Creates or upgrades the event store schema (idempotent, safe with several processes) and opens the store.</summary>
+internal sealed class EventStoreStartup(StoreHolder holder, IConfiguration config, DbSchema schema) : IStartupTask
+{
+    public string Name => "event-store";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (holder.IsReady) return;
+        var connectionString = config.GetConnectionString(WebConfig.ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{WebConfig.ConnectionStringName} is not set.");
+        holder.Set(await DocumentStore.CreateAsync(WaardechequeStore.Options(connectionString, schema.Name), cancellationToken));
+    }
+}
+
+internal sealed class EventStoreReadiness(StoreHolder holder) : IReadinessCheck
+{
+    public string Name => "event-store";
+
+    public async Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken) =>
+        holder.IsReady && await holder.Store.IsSchemaCurrentAsync(cancellationToken)
+            ? ReadinessResult.Ready
+            : ReadinessResult.NotReady("het event store-schema is nog niet bijgewerkt");
+}
+
+/// <summary>Runs the outbox/scheduler worker and the projection daemon once the store is open.</summary>
+internal sealed class DomainWorkers(StoreHolder holder, IServiceProvider services, ILogger<DomainWorkers> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!holder.IsReady)
+        {
+            try { await Task.Delay(TimeSpan.FromMilliseconds(500), stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+        var outbox = services.GetRequiredService<OutboxWorker>();
+        var daemon = holder.Store.CreateDaemon(log);
+        await Task.WhenAll(outbox.RunAsync(stoppingToken), RunDaemonAsync(daemon, stoppingToken));
+    }
+
+    private async Task RunDaemonAsync(ProjectionDaemon daemon, CancellationToken ct)
+    {
+        try { await daemon.RunAsync(ct); }
+        catch (OperationCanceledException) { }
+        catch (Exception e) { log.LogError(e, "The projection daemon stopped"); }
+    }
+}
