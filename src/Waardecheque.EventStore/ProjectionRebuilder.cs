@@ -20,20 +20,24 @@ internal static class ProjectionRebuilder
         var projection = registered.Projection;
         var inline = registered.Lifecycle == ProjectionLifecycle.Inline;
         await using var conn = await store.DataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
 
         long upTo = long.MaxValue;
+        if (!inline)
+        {
+            // Everything up to the last number drawn now is final once the transactions running now have ended.
+            // Wait for that before the transaction starts: a daemon batch we would wait for may wait on our lock.
+            var (lastDrawn, nextXid, _) = await HighWaterMark.LookAsync(conn, ct);
+            await HighWaterMark.WaitForAsync(conn, nextXid, ct);
+            upTo = lastDrawn;
+        }
+
+        await using var tx = await conn.BeginTransactionAsync(ct);
         if (inline)
         {
             await Execute(conn, "lock table mt_streams in share mode", ct);
         }
         else
         {
-            // Everything up to the last number drawn now is final once the transactions running now have ended.
-            // Wait for that before taking any lock or id: a daemon batch we would wait for may wait on our lock.
-            var (lastDrawn, _, nextXid) = await HighWaterMark.LookAsync(conn, ct);
-            await HighWaterMark.WaitForAsync(conn, nextXid, ct);
-            upTo = lastDrawn;
             await Execute(conn, "insert into mt_event_progression (name) values ($1) on conflict do nothing", ct, projection.Name);
             await Execute(conn, "select last_seq_id from mt_event_progression where name = $1 for update", ct, projection.Name);
         }

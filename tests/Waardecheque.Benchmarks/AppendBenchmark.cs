@@ -28,10 +28,36 @@ public static partial class AppendBenchmark
         var appendsPerSecond = appends / (double)args.Seconds;
 
         var pgbench = await PgbenchAsync(cluster, args.Seconds);
+        var npgsql = await NpgsqlInsertsAsync(cluster, args.Seconds) / (double)args.Seconds;
 
         Console.WriteLine($"store appends   : {appends} in {args.Seconds} s = {appendsPerSecond:F0} appends/s ({Writers} writers)");
         Console.WriteLine($"pgbench inserts : {pgbench:F0} tps ({Writers} clients, one-row insert into an mt_events-shaped table)");
         Console.WriteLine($"ratio           : {appendsPerSecond / pgbench:F2}");
+        // Not a budget: the same insert sent from .NET, to tell the store's cost from the client stack's on 2 cores.
+        Console.WriteLine($"npgsql inserts  : {npgsql:F0} tps (the pgbench insert from {Writers} Npgsql writers; store/npgsql = {appendsPerSecond / npgsql:F2})");
+    }
+
+    /// <summary>pgbench's statement from this process: one prepared autocommit insert per round trip.</summary>
+    private static async Task<long> NpgsqlInsertsAsync(BenchCluster cluster, int seconds)
+    {
+        var source = new Npgsql.NpgsqlDataSourceBuilder(cluster.ConnectionString) { ConnectionStringBuilder = { MaxAutoPrepare = 10 } }.Build();
+        await using var _ = source;
+        var sql = "insert into baseline_events (id, stream_id, version, data, type, timestamp, user_name, hash) values " +
+                  $"(gen_random_uuid(), gen_random_uuid(), 1, '{BenchStore.SampleBody}', 'purse_charged', now(), 'bench', sha256('x'::bytea))";
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var counts = await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
+        {
+            long done = 0;
+            await using var conn = await source.OpenConnectionAsync();
+            while (!stop.IsCancellationRequested)
+            {
+                await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+                await cmd.ExecuteNonQueryAsync();
+                done++;
+            }
+            return done;
+        })));
+        return counts.Sum();
     }
 
     private static async Task<long> RunWritersAsync(EventStore.DocumentStore store, Guid[][] streams, TimeSpan duration)

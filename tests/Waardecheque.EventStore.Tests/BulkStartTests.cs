@@ -36,7 +36,7 @@ public sealed class BulkStartTests(StoreFixture db) : IClassFixture<StoreFixture
         Assert.Equal(20_000, report.Events);
         Assert.Equal(20_000, report.Streams);
 
-        await store.CreateDaemon().CatchUpAsync();
+        await store.CreateDaemon().CatchUpAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(20_000L, await Count("select count(*) from async_totals a join inline_totals i using (stream_id, events, last_seq)"));
 
         var (someId, _) = streams[12_345];

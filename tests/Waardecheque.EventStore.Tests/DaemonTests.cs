@@ -1,4 +1,5 @@
 using Npgsql;
+using Waardecheque.Testing;
 
 namespace Waardecheque.EventStore.Tests;
 
@@ -11,7 +12,7 @@ public sealed class DaemonTests(StoreFixture db) : IClassFixture<StoreFixture>
     {
         var early = await db.OpenAccountAsync();
         var late = await db.OpenAccountAsync();
-        await Store.CreateDaemon().CatchUpAsync();
+        await Store.CreateDaemon().CatchUpAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
         // The later writer takes its transaction id first (the row lock), the held writer draws its number first:
         // so the later event has the lower transaction id but the higher seq_id. A rule based on the writer's own
@@ -55,6 +56,22 @@ public sealed class DaemonTests(StoreFixture db) : IClassFixture<StoreFixture>
     }
 
     [Fact]
+    public async Task a_transaction_left_open_in_another_database_does_not_hold_the_daemon_back()
+    {
+        var other = await TestDatabase.CreateDatabaseAsync("otherdb");
+        await using var stranger = new NpgsqlConnection(other);
+        await stranger.OpenAsync();
+        await using var open = await stranger.BeginTransactionAsync();
+        await using (var cmd = new NpgsqlCommand("select pg_current_xact_id()", stranger, open)) await cmd.ExecuteScalarAsync();
+
+        var id = await db.OpenAccountAsync(77);
+        await Store.CreateDaemon().CatchUpAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await Store.RebuildProjectionAsync("async_totals").WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(77L, await db.ScalarAsync<long>("select balance_cents from async_totals where stream_id = $1", id));
+    }
+
+    [Fact]
     public async Task an_async_projection_and_its_rebuilds_equal_the_inline_one()
     {
         var accounts = new List<Guid>();
@@ -67,12 +84,12 @@ public sealed class DaemonTests(StoreFixture db) : IClassFixture<StoreFixture>
         }));
 
         var daemon = Store.CreateDaemon();
-        await daemon.CatchUpAsync();
+        await daemon.CatchUpAsync().WaitAsync(TimeSpan.FromSeconds(60));
         var inline = await db.RowsAsync("inline_totals");
         Assert.Equal(inline, await db.RowsAsync("async_totals"));
 
-        await daemon.RebuildAsync("async_totals");
-        await daemon.CatchUpAsync();
+        await daemon.RebuildAsync("async_totals").WaitAsync(TimeSpan.FromSeconds(60));
+        await daemon.CatchUpAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(inline, await db.RowsAsync("async_totals"));
 
         await db.ExecuteAsync("update inline_totals set balance_cents = -1");
@@ -117,7 +134,7 @@ public sealed class DaemonTests(StoreFixture db) : IClassFixture<StoreFixture>
         await using var daemon = Store.CreateDaemon();
         // It would not look again on its own within this test's lifetime: only the NOTIFY can wake it.
         daemon.PollInterval = TimeSpan.FromMinutes(10);
-        await daemon.CatchUpAsync();
+        await daemon.CatchUpAsync().WaitAsync(TimeSpan.FromSeconds(60));
         await daemon.StartAsync();
         await Task.Delay(500);  // let the worker finish its first look and start waiting
 
