@@ -6,6 +6,7 @@ using Waardecheque.Web.Errors;
 using Waardecheque.Web.Health;
 using Waardecheque.Web.Hosting;
 using Waardecheque.Web.Logging;
+using Waardecheque.Web.PagesSupport;
 using Waardecheque.Web.Printing;
 
 namespace Waardecheque.Web;
@@ -31,12 +32,14 @@ public static class WebApp
         builder.Services.AddWaardechequeAuth();
         builder.Services.AddWaardechequeDomain();
         builder.Services.AddWaardechequeOpenApi();
+        builder.Services.AddWaardechequePages();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         ApplyPdfLicence(app);
         app.UseRequestLogging();
         app.UseWaardechequeProblems();
+        app.UseWaardechequePages();
         app.UseRouting();
         app.UseAuthentication();
         app.UseActorLogScope();
@@ -47,6 +50,7 @@ public static class WebApp
         app.MapStaffAuth();
         if (app.Environment.IsDevelopment()) app.MapDevSamples();
         app.MapEndpointModules();
+        app.MapWaardechequePages();
         return app;
     }
 

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Waardecheque.Domain;
+using Waardecheque.EventStore;
+using Waardecheque.Messaging;
 using Waardecheque.Web.Database;
 using Waardecheque.Web.Logging;
 using Waardecheque.Web.Printing;
@@ -34,6 +37,10 @@ internal sealed class ExceptionToProblem : IExceptionHandler
     internal static (ProblemDetails Problem, TimeSpan? RetryAfter) ToProblem(Exception exception) => exception switch
     {
         ApiProblemException e => (Problems.Create(e.Status, e.Code, e.Detail, e.Extensions), e.RetryAfter),
+        // The domain's answers (rules, missing streams, unresolved version clashes): mapped in one place.
+        RuleViolation e => (DomainProblems.From(e), null),
+        AggregateNotFoundException e => (DomainProblems.From(e), null),
+        ConcurrencyException e => (DomainProblems.From(e), null),
         BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } =>
             (Problems.Create(400, ProblemCodes.ValidationFailed, ProblemCodes.DetailFor(400),
                 new Dictionary<string, object?>
