@@ -74,7 +74,7 @@ public sealed class IdeasProjection : IProjection
                     break;
                 case PledgesReleased r:
                     batch.Add("update rm_pledges set released = true where idea_id = $1", r.IdeaId);
-                    batch.Add("update rm_ideas set pledged_cents = 0, topped_up_cents = 0 where id = $1", r.IdeaId);
+                    batch.Add("update rm_ideas set pledged_cents = 0, topped_up_cents = 0, households = 0 where id = $1", r.IdeaId);
                     break;
                 case TopUpReceived t:
                     batch.Add("update rm_ideas set topped_up_cents = topped_up_cents + $2 where id = $1", t.IdeaId, t.AmountCents);

@@ -28,6 +28,7 @@ public static class WaardechequeStore
 
     public static HandlerRegistry Handlers() => new HandlerRegistry()
         .Discover(typeof(Program).Assembly)
+        .NameMessages(DomainEvents.Messages)
         .LoadListWith<Idea>(IdeasStillRunningAsync);
 
     /// <summary>Closing a program expires its ideas that are still Submitted or Open.</summary>

@@ -1,3 +1,4 @@
+using Waardecheque.Web.Api;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Database;
 using Waardecheque.Web.Dev;
@@ -31,6 +32,7 @@ public static class WebApp
         builder.Services.AddWaardechequeHealth();
         builder.Services.AddWaardechequeAuth();
         builder.Services.AddWaardechequeDomain();
+        builder.Services.AddWaardechequeApi();
         builder.Services.AddWaardechequeOpenApi();
         builder.Services.AddWaardechequePages();
         configure?.Invoke(builder);

@@ -90,8 +90,11 @@ public static partial class AppendBenchmark
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    /// <summary>pgbench, 8 clients, a custom script of one single-row insert into a table shaped like mt_events.</summary>
-    private static async Task<double> PgbenchAsync(BenchCluster cluster, int seconds)
+    /// <summary>
+    /// pgbench, 8 clients, a custom script of one single-row insert into a table shaped like mt_events. The domain
+    /// benchmarks (pledges) use the same baseline.
+    /// </summary>
+    internal static async Task<double> PgbenchAsync(BenchCluster cluster, int seconds)
     {
         await BenchStore.ExecuteAsync(cluster, "drop table if exists baseline_events; drop sequence if exists baseline_seq; create sequence baseline_seq;");
         await BenchStore.ExecuteAsync(cluster, BenchStore.EventShapedTable);

@@ -12,13 +12,17 @@ public static class BenchmarkProgram
         ["appends"] = ("appends/s of 8 sessions appending to their own streams vs pgbench one-row inserts", AppendBenchmark.RunAsync),
         ["bulk"] = ("100,000 new streams in one BulkStartStreamsAsync vs a plain binary COPY of 100,000 event rows", BulkBenchmark.RunAsync),
         ["verify"] = ("VerifyAsync and a projection replay over 1,000,000 events", VerifyBenchmark.RunAsync),
+        ["pledges"] = ("pledges/s of 8 clients over 1,000 ideas through the CommandBus vs pgbench one-row inserts", PledgeBenchmark.RunAsync),
+        ["hot-idea"] = ("200 households pledge to one idea at once: outcomes, lost, p99, totals", HotIdeaBenchmark.RunAsync),
+        ["issue"] = ("import 100,000 households, then issue their cheques vs a plain binary COPY of 100,000 rows", IssueBenchmark.RunAsync),
+        ["rebuild"] = ("rebuild every inline projection from a 140,000-event log (issue + pledges data set)", RebuildBenchmark.RunAsync),
     };
 
     public static async Task<int> Main(string[] args)
     {
         if (args.Length == 0 || !Commands.TryGetValue(args[0], out var command))
         {
-            Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Waardecheque.Benchmarks -- NAME [--seconds N]");
+            Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Waardecheque.Benchmarks -- NAME [--seconds N] [--profile]");
             foreach (var (name, (help, _)) in Commands) Console.Error.WriteLine($"  {name,-10} {help}");
             return 2;
         }
@@ -27,13 +31,14 @@ public static class BenchmarkProgram
     }
 }
 
-public sealed record BenchArgs(int Seconds)
+/// <param name="Profile">--profile: the domain benchmarks also print where the time goes (extra measurements after the run).</param>
+public sealed record BenchArgs(int Seconds, bool Profile = false)
 {
     public static BenchArgs Parse(string[] args)
     {
         var seconds = 10;
         for (var i = 0; i < args.Length - 1; i++)
             if (args[i] == "--seconds") seconds = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
-        return new BenchArgs(seconds);
+        return new BenchArgs(seconds, args.Contains("--profile"));
     }
 }

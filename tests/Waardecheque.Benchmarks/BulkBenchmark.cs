@@ -35,8 +35,11 @@ public static class BulkBenchmark
         Console.WriteLine($"ratio      : {copySeconds / storeSeconds:F2}");
     }
 
-    private static async Task CopyAsync(BenchCluster cluster, int rows)
+    /// <summary>A plain binary COPY of <paramref name="rows"/> event rows (body <paramref name="body"/>, default
+    /// <see cref="BenchStore.SampleBody"/>) into baseline_events, one transaction. Also the issue benchmark's baseline.</summary>
+    internal static async Task CopyAsync(BenchCluster cluster, int rows, string? body = null, string type = "purse_opened")
     {
+        body ??= BenchStore.SampleBody;
         await using var conn = new NpgsqlConnection(cluster.ConnectionString);
         await conn.OpenAsync();
         await using var tx = await conn.BeginTransactionAsync();
@@ -51,8 +54,8 @@ public static class BulkBenchmark
                 await copy.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid);
                 await copy.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid);
                 await copy.WriteAsync(1L, NpgsqlDbType.Bigint);
-                await copy.WriteAsync(BenchStore.SampleBody, NpgsqlDbType.Jsonb);
-                await copy.WriteAsync("purse_opened", NpgsqlDbType.Text);
+                await copy.WriteAsync(body, NpgsqlDbType.Jsonb);
+                await copy.WriteAsync(type, NpgsqlDbType.Text);
                 await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
                 await copy.WriteAsync("bench", NpgsqlDbType.Text);
                 await copy.WriteAsync(hash, NpgsqlDbType.Bytea);

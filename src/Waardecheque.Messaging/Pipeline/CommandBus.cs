@@ -31,14 +31,18 @@ public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, Ti
         for (var attempt = 1; ; attempt++)
         {
             var written = new Dictionary<Guid, Type>();
+            var readOnly = new List<(Guid Id, long Version)>();
             try
             {
-                return await TryOnceAsync(handler, command, context, lockFirst, written, ct);
+                return await TryOnceAsync(handler, command, context, lockFirst, written, readOnly, ct);
             }
             catch (Exception e) when (attempt < MaxAttempts && IsRetryable(e))
             {
                 _logger.LogDebug("{Command} clashed on attempt {Attempt}; retrying", handler.CommandType.Name, attempt);
                 lockFirst = written;
+                // A stream it only read is being written: wait, holding nothing, until that writer is done.
+                if (e is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable })
+                    await WaitForWritersAsync(readOnly.Select(r => r.Id).ToArray(), ct);
                 // Jitter spreads the retries of simultaneous losers, so they do not collide again in lock-step.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), ct);
             }
@@ -46,15 +50,28 @@ public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, Ti
     }
 
     private static bool IsRetryable(Exception e) => e is ConcurrencyException
-        || e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+        || e is PostgresException
+        {
+            SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable,
+        };
+
+    private async Task WaitForWritersAsync(Guid[] streams, CancellationToken ct)
+    {
+        if (streams.Length == 0) return;
+        // Outside any transaction of ours: the share locks are granted once the writer commits and end with the statement.
+        await using var cmd = store.DataSource.CreateCommand("select count(*) from (select id from mt_streams where id = any($1) for share) s");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streams });
+        await cmd.ExecuteScalarAsync(ct);
+    }
 
     private async Task<Events> TryOnceAsync(HandlerDescriptor handler, object command, MessageContext context,
-        IReadOnlyDictionary<Guid, Type> lockFirst, Dictionary<Guid, Type> written, CancellationToken ct)
+        IReadOnlyDictionary<Guid, Type> lockFirst, Dictionary<Guid, Type> written, List<(Guid Id, long Version)> readOnly,
+        CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         session.LastModifiedBy = context.Actor;
         session.CorrelationId = context.CorrelationId;
-        session.CausationId = HandlerRegistry.MessageName(handler.CommandType);
+        session.CausationId = registry.MessageName(handler.CommandType);
         foreach (var (key, value) in context.Headers ?? new Dictionary<string, object>()) session.SetHeader(key, value);
 
         var streams = new Dictionary<Guid, StreamHandle>();
@@ -104,13 +121,19 @@ public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, Ti
         // A handler decides on what it read, too: a pledge reads the program to see it is open. Re-check, under a
         // share lock, that every stream it read but did not write is unchanged, so a pledge cannot commit after a
         // close it did not see. Share locks do not block each other: pledges still run side by side.
-        var readOnly = streams.Where(s => s.Value.Aggregate is not null && !written.ContainsKey(s.Key))
-            .Select(s => (s.Key, s.Value.Version)).ToList();
+        // This share lock comes after the exclusive locks on the written streams, out of id order, while a command
+        // that writes the read stream takes its locks in id order (the close locks the program and the ideas): waiting
+        // here would deadlock with it, and the close would lose retry after retry while pledges keep coming. So the
+        // share lock does not wait (NOWAIT): when a writer holds the stream, this try lets go of everything, waits
+        // for that writer outside any transaction (InvokeAsync) and starts over on what it wrote.
+        readOnly.AddRange(streams.Where(s => s.Value.Aggregate is not null && !written.ContainsKey(s.Key))
+            .Select(s => (s.Key, s.Value.Version)));
         if (readOnly.Count > 0) session.OnCommit((conn, tx, token) => ReadStreamsUnchangedAsync(conn, tx, readOnly, token));
 
         if (result.Messages.Count > 0)
         {
-            var rows = result.Messages.Select(m => Outbox.Row(m, context, store.Options.Events.JsonOptions)).ToList();
+            var rows = result.Messages
+                .Select(m => Outbox.Row(m, registry.MessageName(m.Message.GetType()), context, store.Options.Events.JsonOptions)).ToList();
             session.OnCommit((conn, tx, token) => Outbox.InsertAsync(conn, tx, rows, token));
         }
 
@@ -121,13 +144,16 @@ public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, Ti
     private static async Task ReadStreamsUnchangedAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
         List<(Guid Id, long Version)> streams, CancellationToken ct)
     {
-        foreach (var (id, version) in streams.OrderBy(s => s.Id))
+        var versions = new Dictionary<Guid, long>();
+        await using (var cmd = new NpgsqlCommand("select id, version from mt_streams where id = any($1) order by id for share nowait", conn, tx))
         {
-            await using var cmd = new NpgsqlCommand("select version from mt_streams where id = $1 for share", conn, tx);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-            var now = (long?)await cmd.ExecuteScalarAsync(ct);
-            if (now != version) throw new ConcurrencyException(id, version, now);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = streams.Select(s => s.Id).ToArray() });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) versions[reader.GetGuid(0)] = reader.GetInt64(1);
         }
+        foreach (var (id, version) in streams)
+            if (!versions.TryGetValue(id, out var now) || now != version)
+                throw new ConcurrencyException(id, version, versions.TryGetValue(id, out var v) ? v : null);
     }
 
     private async Task<object?> LoadOneAsync(IEventSession session, HandlerParameter p, object command,

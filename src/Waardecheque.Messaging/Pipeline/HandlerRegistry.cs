@@ -15,6 +15,7 @@ public sealed class HandlerRegistry
 
     private readonly Dictionary<Type, HandlerDescriptor> _handlers = [];
     private readonly Dictionary<string, Type> _messageTypes = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, string> _messageNames = [];
     private readonly Dictionary<Type, ListLoader> _listLoaders = [];
     private readonly Dictionary<Type, Func<object>> _providers = [];
 
@@ -46,6 +47,23 @@ public sealed class HandlerRegistry
         return this;
     }
 
+    /// <summary>
+    /// Stable names for messages that wait in the outbox (Wolverine's message type aliases). A scheduled message may
+    /// wait for months (a program's close), so its row must not depend on a .NET type name that a refactoring renames.
+    /// Rows stored under the type's own name are still understood.
+    /// </summary>
+    public HandlerRegistry NameMessages(IEnumerable<(Type Type, string Name)> names)
+    {
+        foreach (var (type, name) in names)
+        {
+            if (_messageTypes.TryGetValue(name, out var other) && other != type)
+                throw new InvalidOperationException($"The message name {name} is taken by {other.Name}.");
+            _messageNames[type] = name;
+            _messageTypes[name] = type;
+        }
+        return this;
+    }
+
     public IReadOnlyCollection<Type> CommandTypes => _handlers.Keys;
 
     internal HandlerDescriptor For(Type commandType) =>
@@ -63,8 +81,8 @@ public sealed class HandlerRegistry
             ? p()
             : throw new InvalidOperationException($"Nothing provides a {type.Name}: register it with Provide.");
 
-    /// <summary>The stable name a message is stored under in the outbox.</summary>
-    internal static string MessageName(Type type) => type.Name;
+    /// <summary>The stable name a message is stored under in the outbox (and recorded as the causation of its events).</summary>
+    internal string MessageName(Type type) => _messageNames.TryGetValue(type, out var name) ? name : type.Name;
 
     internal Type MessageType(string name) =>
         _messageTypes.TryGetValue(name, out var t) ? t : throw new InvalidOperationException($"Unknown message type {name}.");

@@ -27,8 +27,8 @@ public static class Outbox
 
     internal sealed record OutboxRow(Guid Id, string Type, string Body, DateTimeOffset? DueAt, string Actor, string? CorrelationId);
 
-    internal static OutboxRow Row(OutgoingMessage message, MessageContext context, JsonSerializerOptions json) =>
-        new(Guid.CreateVersion7(), HandlerRegistry.MessageName(message.Message.GetType()),
+    internal static OutboxRow Row(OutgoingMessage message, string name, MessageContext context, JsonSerializerOptions json) =>
+        new(Guid.CreateVersion7(), name,
             JsonSerializer.Serialize(message.Message, message.Message.GetType(), json),
             message.DueAt, context.Actor, context.CorrelationId);
 

@@ -1,0 +1,94 @@
+using Npgsql;
+
+namespace Waardecheque.ReadModels.Queries;
+
+/// <summary>
+/// A cheque as rm_cheques keeps it, with its program's state (a cheque of a closed program is expired whatever its
+/// own row says). Street and buurt only: the exact address is in <see cref="HouseholdAddress"/>, for staff.
+/// </summary>
+public sealed record ChequeRow(Guid Id, Guid ProgramId, Guid HouseholdId, string State, long ValueCents, long AvailableCents,
+    string Street, string BuurtCode, DateTimeOffset IssuedAt, DateTimeOffset? ActivatedAt, Guid? ReplacesChequeId,
+    Guid? ReplacedByChequeId, string? BlockedReason, string ProgramState)
+{
+    /// <summary>The state every rule sees: Expired once the program has closed.</summary>
+    public string EffectiveState => ProgramState == "Closed" ? "Expired" : State;
+}
+
+public sealed record HouseholdAddress(Guid Id, Guid ProgramId, string Postcode, int Huisnummer, string? Huisletter, string? Toevoeging,
+    string Street, string BuurtCode)
+{
+    /// <summary>"Rozentuin 12 A-2": street, number, huisletter and toevoeging as a Dutch address line.</summary>
+    public string Line => $"{Street} {Huisnummer}{(Huisletter is null ? "" : " " + Huisletter)}{(Toevoeging is null ? "" : "-" + Toevoeging)}";
+}
+
+/// <summary>One household's pledge to one idea (all its cheques together), with the idea's state.</summary>
+public sealed record HouseholdPledge(Guid IdeaId, string Title, string IdeaState, long AmountCents, bool Released);
+
+/// <summary>Reads of rm_cheques and rm_households.</summary>
+public static class ChequeQueries
+{
+    private const string Select = """
+        select c.id, c.program_id, c.household_id, c.state, c.value_cents, c.available_cents, c.street, c.buurt_code,
+               c.issued_at, c.activated_at, c.replaces_cheque_id, c.replaced_by_cheque_id, c.blocked_reason, p.state
+        from rm_cheques c join rm_programs p on p.id = c.program_id
+        """;
+
+    public static async Task<ChequeRow?> GetAsync(NpgsqlDataSource db, Guid id, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(Select + " where c.id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        return await ReadOneAsync(cmd, ct);
+    }
+
+    /// <summary>Log-in by code: the code's hash is the only form in which a code is stored.</summary>
+    public static async Task<ChequeRow?> FindByCodeHashAsync(NpgsqlDataSource db, string codeHash, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(Select + " where c.code_hash = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = codeHash });
+        return await ReadOneAsync(cmd, ct);
+    }
+
+    public static async Task<HouseholdAddress?> AddressAsync(NpgsqlDataSource db, Guid householdId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            select id, program_id, postcode, huisnummer, huisletter, toevoeging, street, buurt_code from rm_households where id = $1
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = householdId });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return new HouseholdAddress(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetInt32(3), NullableString(r, 4),
+            NullableString(r, 5), r.GetString(6), r.GetString(7));
+    }
+
+    /// <summary>Everything a household pledged in a program, from any of its cheques, newest idea first.</summary>
+    public static async Task<IReadOnlyList<HouseholdPledge>> PledgesOfHouseholdAsync(NpgsqlDataSource db, Guid programId, Guid householdId,
+        CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            select i.id, i.title, i.state, p.amount_cents, p.released
+            from rm_pledges p join rm_ideas i on i.id = p.idea_id
+            where p.household_id = $1 and i.program_id = $2
+            order by i.proposed_at desc, i.id
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = householdId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = programId });
+        var rows = new List<HouseholdPledge>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            rows.Add(new HouseholdPledge(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetBoolean(4)));
+        return rows;
+    }
+
+    private static async Task<ChequeRow?> ReadOneAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return new ChequeRow(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetString(6),
+            r.GetString(7), r.GetFieldValue<DateTimeOffset>(8), NullableTime(r, 9), NullableGuid(r, 10), NullableGuid(r, 11),
+            NullableString(r, 12), r.GetString(13));
+    }
+
+    internal static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    internal static Guid? NullableGuid(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetGuid(i);
+    internal static DateTimeOffset? NullableTime(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
+}

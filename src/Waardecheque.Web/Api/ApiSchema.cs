@@ -1,0 +1,50 @@
+using Npgsql;
+using Waardecheque.Web.Auth;
+using Waardecheque.Web.Database;
+
+namespace Waardecheque.Web.Api;
+
+/// <summary>
+/// The API's own two tables, next to the auth tables: first answers to idempotent requests, and receipt files of
+/// expenses. Idempotent and safe with several processes starting at once (same advisory lock as the auth schema).
+/// </summary>
+internal sealed class ApiSchema(NpgsqlDataSource db, DbSchema schema) : IStartupTask
+{
+    public string Name => "api schema";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand(Sql(schema), connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    internal static string Sql(DbSchema s) => $"""
+        select pg_advisory_xact_lock({AuthSchema.MigrationLock});
+        create schema if not exists {s.Quoted};
+        create table if not exists {s.Table("api_idempotency")} (
+            actor       text not null,
+            key         text not null,
+            fingerprint bytea not null,
+            status      int,
+            content_type text,
+            body        text,
+            created     timestamptz not null,
+            completed   timestamptz,
+            primary key (actor, key)
+        );
+        create index if not exists api_idempotency_created on {s.Table("api_idempotency")} (created);
+        create table if not exists {s.Table("receipts")} (
+            id           uuid primary key,
+            content_type text not null,
+            bytes        bytea not null,
+            sha256       bytea not null check (length(sha256) = 32),
+            file_name    text,
+            created      timestamptz not null
+        );
+        """;
+}

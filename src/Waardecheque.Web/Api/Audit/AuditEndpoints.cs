@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Waardecheque.Domain.Ledger;
+using Waardecheque.EventStore;
+using Waardecheque.ReadModels;
+using Waardecheque.ReadModels.Queries;
+using Waardecheque.Web.Auth;
+using Waardecheque.Web.Domain;
+using Waardecheque.Web.Errors;
+using Waardecheque.Web.Hosting;
+
+namespace Waardecheque.Web.Api.Audit;
+
+/// <summary>The auditor's view (API.md "Audit"): the figures, the double-entry journal and the integrity check.</summary>
+internal sealed class AuditEndpoints : IEndpointModule
+{
+    public const string JournalHeader = "seq,time,eventType,debitAccount,creditAccount,amountCents,streamId,actor";
+
+    public void Map(IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup(ApiServices.Prefix).WithTags("Audit");
+
+        api.MapGet("/programs/{id:guid}/audit", AuditAsync)
+            .RequireAuthorization(Policies.Auditor)
+            .WithName("ProgramAudit")
+            .WithSummary("The program's books folded from the event log (auditor or admin): every money figure, whether they " +
+                         "reconcile, per buurt, per idea and participation.")
+            .Produces<AuditFigures>()
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/programs/{id:guid}/journal.csv", JournalAsync)
+            .RequireAuthorization(Policies.Auditor)
+            .WithName("ProgramJournal")
+            .WithSummary("The double-entry journal as CSV (auditor or admin): " + JournalHeader + ". Amounts sum to zero per account pair.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/audit/verify", VerifyAsync)
+            .RequireAuthorization(Policies.Auditor)
+            .WithName("VerifyIntegrity")
+            .WithSummary("Recomputes every event's hash chain and the checkpoint over all stream heads (auditor or admin).")
+            .Produces<IntegrityReport>()
+            .ProducesAuthProblems();
+    }
+
+    private static async Task<Ok<AuditFigures>> AuditAsync(Guid id, StoreHolder holder, CancellationToken ct)
+    {
+        await RequireProgramAsync(holder, id, ct);
+        return TypedResults.Ok((await ProgramLedger.BooksAsync(holder.Store, id, ct)).Figures());
+    }
+
+    private static async Task JournalAsync(Guid id, HttpContext http, StoreHolder holder)
+    {
+        var ct = http.RequestAborted;
+        await RequireProgramAsync(holder, id, ct);
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"journaal-{id}.csv\"";
+        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 64 * 1024);
+        await writer.WriteAsync(JournalHeader + "\n");
+        await foreach (var l in ProgramLedger.JournalAsync(holder.Store, id, ct))
+        {
+            await writer.WriteAsync(string.Join(',',
+                l.Seq.ToString(CultureInfo.InvariantCulture),
+                l.Time.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture),
+                Csv(l.EventType), Csv(l.DebitAccount), Csv(l.CreditAccount),
+                l.AmountCents.ToString(CultureInfo.InvariantCulture), l.StreamId.ToString(), Csv(l.Actor ?? "")) + "\n");
+        }
+    }
+
+    private static async Task<Ok<IntegrityReport>> VerifyAsync(StoreHolder holder, CancellationToken ct) =>
+        TypedResults.Ok(await holder.Store.VerifyAsync(ct));
+
+    private static async Task RequireProgramAsync(StoreHolder holder, Guid id, CancellationToken ct)
+    {
+        if (await ProgramQueries.GetAsync(holder.Store.DataSource, id, ct) is null) throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
+    }
+
+    /// <summary>RFC 4180 quoting, and no leading formula characters a spreadsheet would execute.</summary>
+    internal static string Csv(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@') value = "'" + value;
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
+}

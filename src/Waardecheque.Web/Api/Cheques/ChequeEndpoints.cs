@@ -1,0 +1,174 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Waardecheque.Domain.Cheques;
+using Waardecheque.Messaging;
+using Waardecheque.ReadModels;
+using Waardecheque.ReadModels.Queries;
+using Waardecheque.Web.Auth;
+using Waardecheque.Web.Domain;
+using Waardecheque.Web.Errors;
+using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Printing;
+
+namespace Waardecheque.Web.Api.Cheques;
+
+/// <summary>Issuing, printing, looking up, blocking and reissuing cheques (API.md "Programs").</summary>
+internal sealed class ChequeEndpoints : IEndpointModule
+{
+    public void Map(IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup(ApiServices.Prefix).WithTags("Cheques");
+
+        api.MapPost("/programs/{id:guid}/cheques/issue", IssueAsync)
+            .RequireAuthorization(Policies.Admin)
+            .WithName("IssueCheques")
+            .WithSummary("Issues one cheque to every household of the program that has none yet (admin); running it again issues nothing twice.")
+            .Produces<IssueResponse>()
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        api.MapGet("/programs/{id:guid}/letters.pdf", LettersAsync)
+            .RequireAuthorization(Policies.Admin)
+            .WithName("PrintLetters")
+            .WithSummary("The cheque letters as one PDF (admin): one page per household with a current (issued or activated) cheque, " +
+                         "ordered by street and house number, with QR code and text code.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        api.MapGet("/cheques/{id:guid}", GetAsync)
+            .RequireAuthorization(Policies.Staff)
+            .WithName("GetCheque")
+            .WithSummary("A cheque with its household's exact address and pledges (staff).")
+            .Produces<StaffChequeResponse>()
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/cheques/{id:guid}/block", BlockAsync)
+            .RequireAuthorization(Policies.Admin)
+            .WithName("BlockCheque")
+            .WithSummary("Blocks a lost or stolen cheque (admin) and ends its sessions; its credit stays until it is reissued.")
+            .Produces<StaffChequeResponse>()
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        api.MapPost("/cheques/{id:guid}/reissue", ReissueAsync)
+            .RequireAuthorization(Policies.Admin)
+            .WithName("ReissueCheque")
+            .WithSummary("Replaces a cheque with a new code that carries the remaining credit (admin); the old one and its sessions end.")
+            .Produces<ReissueResponse>(StatusCodes.Status201Created)
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        api.MapGet("/cheques/{id:guid}/qr.svg", (Guid id, IConfiguration config, StoreHolder holder, CodeKey key, HttpContext http) =>
+                QrAsync(id, config, holder, key, http, url => Results.Content(QrCodes.Svg(url), "image/svg+xml")))
+            .RequireAuthorization(Policies.Moderator)
+            .WithName("ChequeQrSvg")
+            .WithSummary("The cheque's QR code as SVG, for a reprint (admin or connector: the code is the cheque's key).")
+            .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/cheques/{id:guid}/qr.png", (Guid id, IConfiguration config, StoreHolder holder, CodeKey key, HttpContext http) =>
+                QrAsync(id, config, holder, key, http, url => Results.File(QrCodes.Png(url), "image/png")))
+            .RequireAuthorization(Policies.Moderator)
+            .WithName("ChequeQrPng")
+            .WithSummary("The cheque's QR code as PNG, for a reprint (admin or connector).")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Ok<IssueResponse>> IssueAsync(Guid id, HttpContext http, StoreHolder holder, CodeKey key, TimeProvider time)
+    {
+        var result = await ChequeIssuing.IssueAsync(holder.Store, id, key.Bytes, ApiServices.Context(http), time, http.RequestAborted);
+        return TypedResults.Ok(new IssueResponse(result.Issued, result.TotalCents));
+    }
+
+    private static async Task LettersAsync(Guid id, HttpContext http, StoreHolder holder, CodeKey key, IConfiguration config)
+    {
+        var db = holder.Store.DataSource;
+        var program = await ProgramQueries.GetAsync(db, id, http.RequestAborted) ?? throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
+        var baseUrl = ApiServices.PublicBaseUrl(config);
+        var codeKey = key.Bytes;
+        var city = Municipalities.City(program.MunicipalityCode, config);
+        var letter = new LetterProgram(Municipalities.SenderName(program.MunicipalityCode, config), program.Name, program.ChequeValueCents,
+            program.Rules.MinHouseholdsPerIdea, program.ClosesAt, baseUrl, config[Municipalities.WalkInPointKey]);
+
+        async IAsyncEnumerable<LetterRecipient> Recipients()
+        {
+            await foreach (var a in LetterQueries.CurrentChequesAsync(db, id, http.RequestAborted))
+                yield return new LetterRecipient(a.Line, a.Postcode, city, ChequeCode.Derive(codeKey, a.ChequeId).ToString());
+        }
+
+        http.Response.ContentType = "application/pdf";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"brieven-{id}.pdf\"";
+        http.Response.Headers.CacheControl = "no-store";
+        await LetterPrinter.WriteAsync(letter, Recipients(), http.Response.Body, http.RequestAborted);
+    }
+
+    private static async Task<Ok<StaffChequeResponse>> GetAsync(Guid id, StoreHolder holder, CancellationToken ct) =>
+        TypedResults.Ok(await StaffViewAsync(holder, id, ct));
+
+    private static async Task<Ok<StaffChequeResponse>> BlockAsync(Guid id, BlockRequest request, HttpContext http, CommandBus bus,
+        StoreHolder holder, ISessionTokens sessions)
+    {
+        await bus.InvokeAsync(new BlockCheque(id, ApiText.StaffId(http.User), request.Reason ?? ""), ApiServices.Context(http), http.RequestAborted);
+        // A blocked cheque is out of use at once: whoever holds a session with it is signed out.
+        await sessions.RevokeSubjectAsync(id, http.RequestAborted);
+        return TypedResults.Ok(await StaffViewAsync(holder, id, http.RequestAborted));
+    }
+
+    private static async Task<Created<ReissueResponse>> ReissueAsync(Guid id, HttpContext http, CommandBus bus, CodeKey key,
+        ISessionTokens sessions)
+    {
+        var codeKey = key.Bytes;
+        await bus.InvokeAsync(new ReissueCheque(id, ApiText.StaffId(http.User)), ApiServices.Context(http), http.RequestAborted);
+        await sessions.RevokeSubjectAsync(id, http.RequestAborted);
+        var newId = Cheque.ReplacementIdFor(id);
+        return TypedResults.Created($"{ApiServices.Prefix}/cheques/{newId}",
+            new ReissueResponse(newId, ChequeCode.Derive(codeKey, newId).ToString()));
+    }
+
+    private static async Task<IResult> QrAsync(Guid id, IConfiguration config, StoreHolder holder, CodeKey key, HttpContext http,
+        Func<string, IResult> render)
+    {
+        _ = await ChequeQueries.GetAsync(holder.Store.DataSource, id, http.RequestAborted)
+            ?? throw ApiProblemException.NotFound("Deze cheque bestaat niet.");
+        var url = ChequeUrls.For(ApiServices.PublicBaseUrl(config), ChequeCode.Derive(key.Bytes, id).ToString());
+        // The picture is the cheque's secret: no cache may keep it.
+        http.Response.Headers.CacheControl = "no-store";
+        return render(url);
+    }
+
+    internal static async Task<StaffChequeResponse> StaffViewAsync(StoreHolder holder, Guid id, CancellationToken ct)
+    {
+        var db = holder.Store.DataSource;
+        var cheque = await ChequeQueries.GetAsync(db, id, ct) ?? throw ApiProblemException.NotFound("Deze cheque bestaat niet.");
+        var address = await ChequeQueries.AddressAsync(db, cheque.HouseholdId, ct);
+        var pledges = await ChequeQueries.PledgesOfHouseholdAsync(db, cheque.ProgramId, cheque.HouseholdId, ct);
+        return new StaffChequeResponse(cheque.Id, cheque.ProgramId, cheque.HouseholdId, ApiText.State(cheque.EffectiveState),
+            cheque.ValueCents, cheque.AvailableCents, cheque.IssuedAt, cheque.ActivatedAt, cheque.ReplacesChequeId,
+            cheque.ReplacedByChequeId, cheque.BlockedReason,
+            address is null ? null : new StaffAddress(address.Postcode, address.Huisnummer, address.Huisletter, address.Toevoeging,
+                address.Street, address.BuurtCode),
+            [.. pledges.Select(p => new StaffChequePledge(p.IdeaId, p.Title, p.AmountCents, ApiText.State(p.IdeaState), p.Released))]);
+    }
+}
+
+public sealed record IssueResponse(int Issued, long TotalCents);
+
+public sealed record BlockRequest(string? Reason);
+
+public sealed record ReissueResponse(Guid ChequeId, string Code);
+
+public sealed record StaffAddress(string Postcode, int Huisnummer, string? Huisletter, string? Toevoeging, string Street, string BuurtCode);
+
+public sealed record StaffChequePledge(Guid IdeaId, string Title, long AmountCents, string State, bool Released);
+
+public sealed record StaffChequeResponse(Guid Id, Guid ProgramId, Guid HouseholdId, string State, long ValueCents, long AvailableCents,
+    DateTimeOffset IssuedAt, DateTimeOffset? ActivatedAt, Guid? ReplacesChequeId, Guid? ReplacedByChequeId, string? BlockedReason,
+    StaffAddress? Address, IReadOnlyList<StaffChequePledge> Pledges);

@@ -1,0 +1,121 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Waardecheque.Domain.Programs;
+using Waardecheque.Messaging;
+using Waardecheque.ReadModels.Queries;
+using Waardecheque.Web.Auth;
+using Waardecheque.Web.Domain;
+using Waardecheque.Web.Errors;
+using Waardecheque.Web.Hosting;
+
+namespace Waardecheque.Web.Api.Programs;
+
+/// <summary>Programs (API.md "Programs"): the municipality sets one up, opens and closes it.</summary>
+internal sealed class ProgramEndpoints : IEndpointModule
+{
+    public void Map(IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup(ApiServices.Prefix).WithTags("Programs");
+
+        api.MapPost("/programs", CreateAsync)
+            .RequireAuthorization(Policies.Admin)
+            .WithName("CreateProgram")
+            .WithSummary("Sets up a program in Draft (admin). Rules left out take the rule book's defaults.")
+            .Produces<CreatedProgram>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        api.MapGet("/programs", ListAsync)
+            .RequireAuthorization(Policies.Staff)
+            .WithName("ListPrograms")
+            .WithSummary("Every program, newest first, with its household and cheque counts (staff).")
+            .Produces<IReadOnlyList<ProgramResponse>>()
+            .ProducesAuthProblems();
+
+        api.MapGet("/programs/{id:guid}", GetAsync)
+            .WithName("GetProgram")
+            .WithSummary("A program with its state and rules. Staff see every program; others only programs that are not in Draft.")
+            .Produces<ProgramResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/programs/{id:guid}/open", OpenAsync)
+            .RequireAuthorization(Policies.Admin)
+            .WithName("OpenProgram")
+            .WithSummary("Opens a Draft program for ideas and pledges (admin); its close is scheduled at closesAt.")
+            .Produces<ProgramResponse>()
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        api.MapPost("/programs/{id:guid}/close", CloseAsync)
+            .RequireAuthorization(Policies.Admin)
+            .WithName("CloseProgram")
+            .WithSummary("Closes an Open program (admin): open ideas expire first, then every cheque's remaining credit.")
+            .Produces<ProgramResponse>()
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    private static async Task<Created<CreatedProgram>> CreateAsync(CreateProgramRequest request, HttpContext http, CommandBus bus)
+    {
+        ApiText.Require(request.OpensAt is not null, "opensAt", "Vul in wanneer de regeling opent.");
+        ApiText.Require(request.ClosesAt is not null, "closesAt", "Vul in wanneer de regeling sluit.");
+        var defaults = ProgramRules.Default;
+        var r = request.Rules;
+        var rules = new ProgramRules(
+            r?.MinHouseholdsPerIdea ?? defaults.MinHouseholdsPerIdea,
+            r?.MinPledgeCents is { } minPledge ? ApiText.Cents(minPledge, "rules.minPledgeCents") : defaults.MinPledgeCents,
+            r?.MaxIdeaTargetCents is { } maxTarget ? ApiText.Cents(maxTarget, "rules.maxIdeaTargetCents") : defaults.MaxIdeaTargetCents,
+            r?.Moderation ?? defaults.Moderation,
+            r?.TopUps ?? defaults.TopUps,
+            r?.MaxTopUpCents is { } maxTopUp ? ApiText.Cents(maxTopUp, "rules.maxTopUpCents") : defaults.MaxTopUpCents);
+        var value = request.ChequeValueCents is { } v ? ApiText.Cents(v, "chequeValueCents") : 750;
+        var id = Guid.CreateVersion7();
+        var buurten = (request.Buurten ?? []).Select(b => new Buurt(b.Code ?? "", b.Name ?? "")).ToList();
+        await bus.InvokeAsync(new CreateProgram(id, request.Name ?? "", request.MunicipalityCode ?? "", buurten, value,
+            request.OpensAt!.Value, request.ClosesAt!.Value, rules), ApiServices.Context(http), http.RequestAborted);
+        return TypedResults.Created($"{ApiServices.Prefix}/programs/{id}", new CreatedProgram(id));
+    }
+
+    private static async Task<Ok<List<ProgramResponse>>> ListAsync(StoreHolder holder, CancellationToken ct) =>
+        TypedResults.Ok((await ProgramQueries.ListAsync(holder.Store.DataSource, ct)).Select(ProgramResponse.From).ToList());
+
+    private static async Task<Ok<ProgramResponse>> GetAsync(Guid id, HttpContext http, StoreHolder holder, CancellationToken ct)
+    {
+        var program = await ProgramQueries.GetAsync(holder.Store.DataSource, id, ct);
+        // A program in preparation is not announced yet: only staff see it.
+        if (program is null || (program.State == nameof(ProgramState.Draft) && !http.User.IsStaff()))
+            throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
+        return TypedResults.Ok(ProgramResponse.From(program));
+    }
+
+    private static async Task<Ok<ProgramResponse>> OpenAsync(Guid id, HttpContext http, CommandBus bus, StoreHolder holder)
+    {
+        await bus.InvokeAsync(new OpenProgram(id), ApiServices.Context(http), http.RequestAborted);
+        return await GetAsync(id, http, holder, http.RequestAborted);
+    }
+
+    private static async Task<Ok<ProgramResponse>> CloseAsync(Guid id, HttpContext http, CommandBus bus, StoreHolder holder)
+    {
+        await bus.InvokeAsync(new CloseProgram(id), ApiServices.Context(http), http.RequestAborted);
+        return await GetAsync(id, http, holder, http.RequestAborted);
+    }
+}
+
+public sealed record BuurtRequest(string? Code, string? Name);
+
+public sealed record RulesRequest(int? MinHouseholdsPerIdea, decimal? MinPledgeCents, decimal? MaxIdeaTargetCents, bool? Moderation,
+    bool? TopUps, decimal? MaxTopUpCents);
+
+public sealed record CreateProgramRequest(string? Name, string? MunicipalityCode, List<BuurtRequest>? Buurten, decimal? ChequeValueCents,
+    DateTimeOffset? OpensAt, DateTimeOffset? ClosesAt, RulesRequest? Rules);
+
+public sealed record CreatedProgram(Guid Id);
+
+public sealed record ProgramResponse(Guid Id, string Name, string MunicipalityCode, IReadOnlyList<Buurt> Buurten, long ChequeValueCents,
+    DateTimeOffset OpensAt, DateTimeOffset ClosesAt, string State, ProgramRules Rules, DateTimeOffset CreatedAt, int Households, int Cheques)
+{
+    public static ProgramResponse From(ProgramRow p) => new(p.Id, p.Name, p.MunicipalityCode, p.Buurten, p.ChequeValueCents, p.OpensAt,
+        p.ClosesAt, ApiText.State(p.State), p.Rules, p.CreatedAt, p.Households, p.Cheques);
+}

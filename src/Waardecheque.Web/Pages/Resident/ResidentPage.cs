@@ -1,0 +1,26 @@
+using Waardecheque.Web.Auth;
+using Waardecheque.Web.PagesSupport;
+
+namespace Waardecheque.Web.Pages.Resident;
+
+/// <summary>A page behind the resident's cookie: the signed-in cheque, loaded fresh from rm_cheques.</summary>
+public abstract class ResidentPage(PageQueries queries) : WcPageModel
+{
+    protected PageQueries Queries => queries;
+
+    public ChequeView Cheque { get; private set; } = null!;
+
+    public Guid ChequeId => User.ChequeId() ?? throw new InvalidOperationException("No resident session.");
+
+    protected async Task<bool> LoadChequeAsync()
+    {
+        var cheque = await queries.ChequeAsync(ChequeId, HttpContext.RequestAborted);
+        if (cheque is null) return false;
+        Cheque = cheque;
+        return true;
+    }
+
+    public string ScopeText(IdeaView idea) => idea.Scope.Kind == Waardecheque.Domain.Ideas.ScopeKind.Street
+        ? T.F("idea.scope.Street", idea.Scope.Street ?? "")
+        : T.F("idea.scope.Buurt", Cheque.Program.BuurtName(idea.Scope.BuurtCode));
+}

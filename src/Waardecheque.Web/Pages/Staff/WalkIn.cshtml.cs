@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Mvc;
+using Waardecheque.Domain.Cheques;
+using Waardecheque.Domain.Ideas;
+using Waardecheque.Messaging;
+using Waardecheque.Web.Auth;
+using Waardecheque.Web.Errors;
+using Waardecheque.Web.PagesSupport;
+
+namespace Waardecheque.Web.Pages.Staff;
+
+/// <summary>
+/// <c>/beheer/inloop</c>: a connector types a resident's code and acts for them (activate, pledge). Every command
+/// carries <c>OnBehalfOfStaffId</c> and the connector as actor, so the events say who did it for whom. The cheque id
+/// travels in the form, never the code; staff may act for any cheque, the rules still decide what is allowed.
+/// </summary>
+public sealed class WalkInModel(PageQueries queries, CommandBus bus, ChequeSignIn signIn) : WcPageModel
+{
+    public ChequeView? Cheque { get; private set; }
+    public IReadOnlyList<IdeaView> OpenIdeas { get; private set; } = [];
+    public Guid? SelectedIdea { get; private set; }
+
+    private Guid StaffId => User.SubjectId()!.Value;
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostFindAsync([FromForm] string? code)
+    {
+        CodeResult found;
+        try
+        {
+            found = await signIn.FindAsync(HttpContext, code);
+        }
+        catch (ApiProblemException e) when (e.Status == StatusCodes.Status429TooManyRequests)
+        {
+            Problem = T["code.limited"];
+            return Page();
+        }
+        if (found.Outcome == CodeOutcome.Malformed) FieldProblems["code"] = T["code.malformed"];
+        else if (found.Outcome == CodeOutcome.Unknown) FieldProblems["code"] = T["code.unknown"];
+        else await LoadAsync(found.ChequeId!.Value);
+        if (FieldProblems.Count > 0) Problem = FieldProblems["code"];
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostActivateAsync([FromForm] Guid chequeId)
+    {
+        if (await TryInvokeAsync(bus, new ActivateCheque(chequeId, StaffId))) Notice = T["walkin.activated"];
+        await LoadAsync(chequeId);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPledgeAsync([FromForm] Guid chequeId, [FromForm] Guid ideaId, [FromForm] string? amount,
+        [FromForm] bool all)
+    {
+        await LoadAsync(chequeId);
+        SelectedIdea = ideaId;
+        if (Cheque is null) return Page();
+        long? cents = all ? Cheque.AvailableCents : Format.ParseEuros(amount);
+        if (cents is null)
+        {
+            Problem = T["pledge.badamount"];
+            return Page();
+        }
+        if (await TryInvokeAsync(bus, new Pledge(ideaId, chequeId, cents.Value, StaffId)))
+        {
+            var idea = await queries.IdeaAsync(ideaId, HttpContext.RequestAborted);
+            Notice = T.F("walkin.pledged", T.Euros(cents.Value), idea?.Title ?? "");
+            await LoadAsync(chequeId);
+        }
+        return Page();
+    }
+
+    private async Task LoadAsync(Guid chequeId)
+    {
+        Cheque = await queries.ChequeAsync(chequeId, HttpContext.RequestAborted);
+        if (Cheque is not null)
+            OpenIdeas = (await queries.IdeasForAsync(Cheque, HttpContext.RequestAborted)).Where(i => i.State == "Open").ToList();
+    }
+}

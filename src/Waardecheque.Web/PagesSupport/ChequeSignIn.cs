@@ -1,0 +1,63 @@
+using Npgsql;
+using Waardecheque.Domain;
+using Waardecheque.Domain.Cheques;
+using Waardecheque.Messaging;
+using Waardecheque.Web.Auth;
+using Waardecheque.Web.Domain;
+using Waardecheque.Web.RateLimiting;
+
+namespace Waardecheque.Web.PagesSupport;
+
+/// <summary>What became of a typed or scanned code.</summary>
+public enum CodeOutcome { SignedIn, Malformed, Unknown, NotUsable }
+
+public sealed record CodeResult(CodeOutcome Outcome, Guid? ChequeId = null, string? Message = null);
+
+/// <summary>
+/// A code from the letter (QR or typed) to a cheque: the check character first (no lookup, no rate-limit cost for a
+/// typo), then the hash lookup (a miss counts as a failed attempt), then ActivateCheque through the bus (a no-op
+/// after the first time; a blocked or replaced cheque says why in the domain's words).
+/// </summary>
+public sealed class ChequeSignIn(StoreHolder holder, CommandBus bus, ICodeAttemptLimiter limiter)
+{
+    /// <summary>Finds the cheque of a code; for residents and for a connector at the walk-in point.</summary>
+    public async Task<CodeResult> FindAsync(HttpContext http, string? input)
+    {
+        if (!ChequeCode.TryParse(input, out var code)) return new CodeResult(CodeOutcome.Malformed);
+        limiter.EnsureAllowed(http);
+        await using var cmd = holder.Store.DataSource.CreateCommand("select id from rm_cheques where code_hash = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = code.Hash() });
+        if (await cmd.ExecuteScalarAsync(http.RequestAborted) is not Guid id)
+        {
+            limiter.RecordFailure(http);
+            return new CodeResult(CodeOutcome.Unknown);
+        }
+        return new CodeResult(CodeOutcome.SignedIn, id);
+    }
+
+    /// <summary>Activates (first time) and returns the cheque id; <paramref name="staffId"/> when a connector acts on behalf.</summary>
+    public async Task<CodeResult> ActivateAsync(HttpContext http, Guid chequeId, Guid? staffId, string actor)
+    {
+        try
+        {
+            await bus.InvokeAsync(new ActivateCheque(chequeId, staffId), new MessageContext(actor), http.RequestAborted);
+            return new CodeResult(CodeOutcome.SignedIn, chequeId);
+        }
+        catch (RuleViolation e)
+        {
+            return new CodeResult(CodeOutcome.NotUsable, chequeId, e.Message);
+        }
+    }
+
+    /// <summary>The resident's own sign-in: find, activate, issue the session cookie.</summary>
+    public async Task<CodeResult> SignInResidentAsync(HttpContext http, string? input, ISessionTokens sessions)
+    {
+        var found = await FindAsync(http, input);
+        if (found.Outcome != CodeOutcome.SignedIn) return found;
+        var id = found.ChequeId!.Value;
+        var activated = await ActivateAsync(http, id, null, $"cheque:{id}");
+        if (activated.Outcome != CodeOutcome.SignedIn) return activated;
+        PageAuth.SignInResident(http, await sessions.IssueResidentTokenAsync(id, http.RequestAborted));
+        return activated;
+    }
+}

@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Npgsql;
+using Waardecheque.Domain.Ideas;
+using Waardecheque.Domain.Programs;
+using Waardecheque.Web.Domain;
+
+namespace Waardecheque.Web.PagesSupport;
+
+public sealed record ChequeView(Guid Id, Guid ProgramId, string State, long ValueCents, long AvailableCents, string Street,
+    string BuurtCode, string BuurtName, ProgramView Program);
+
+public sealed record ProgramView(Guid Id, string Name, string State, DateTimeOffset OpensAt, DateTimeOffset ClosesAt,
+    IReadOnlyList<Buurt> Buurten, ProgramRules Rules, long ChequeValueCents)
+{
+    public string BuurtName(string code) =>
+        Buurten.FirstOrDefault(b => string.Equals(b.Code, code, StringComparison.OrdinalIgnoreCase))?.Name ?? code;
+}
+
+public sealed record IdeaView(Guid Id, Guid ProgramId, string Title, string Description, Scope Scope, long TargetCents,
+    long PledgedCents, long ToppedUpCents, int Households, DateTimeOffset Deadline, string State, Guid InitiatorChequeId,
+    Guid InitiatorHouseholdId, string? DecisionReason, DateTimeOffset ProposedAt)
+{
+    public long TotalCents => PledgedCents + ToppedUpCents;
+    public int Percent => TargetCents <= 0 ? 0 : (int)Math.Min(100, TotalCents * 100 / TargetCents);
+}
+
+public sealed record MyPledge(Guid IdeaId, string Title, string IdeaState, long AmountCents, bool Released);
+
+/// <summary>
+/// The reads behind the pages, straight from the inline read models (rm_*). Whether a resident may see something is
+/// decided here (own cheque only, ideas in scope); whether a resident may *do* something is the domain's.
+/// </summary>
+public sealed class PageQueries(StoreHolder holder)
+{
+    private NpgsqlDataSource Db => holder.Store.DataSource;
+
+    public async Task<ProgramView?> ProgramAsync(Guid id, CancellationToken ct)
+    {
+        await using var cmd = Db.CreateCommand(
+            "select id, name, state, opens_at, closes_at, buurten::text, rules::text, cheque_value_cents from rm_programs where id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? ReadProgram(r) : null;
+    }
+
+    public async Task<IReadOnlyList<ProgramView>> ProgramsAsync(CancellationToken ct)
+    {
+        await using var cmd = Db.CreateCommand(
+            "select id, name, state, opens_at, closes_at, buurten::text, rules::text, cheque_value_cents from rm_programs order by created_at desc");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<ProgramView>();
+        while (await r.ReadAsync(ct)) list.Add(ReadProgram(r));
+        return list;
+    }
+
+    private static ProgramView ReadProgram(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetString(1), r.GetString(2),
+        r.GetFieldValue<DateTimeOffset>(3), r.GetFieldValue<DateTimeOffset>(4),
+        JsonSerializer.Deserialize<List<Buurt>>(r.GetString(5), JsonSerializerOptions.Web) ?? [],
+        JsonSerializer.Deserialize<ProgramRules>(r.GetString(6), JsonSerializerOptions.Web) ?? ProgramRules.Default,
+        r.GetInt64(7));
+
+    public async Task<ChequeView?> ChequeAsync(Guid id, CancellationToken ct)
+    {
+        Guid programId;
+        string state, street, buurt;
+        long value, available;
+        await using (var cmd = Db.CreateCommand(
+            "select program_id, state, value_cents, available_cents, street, buurt_code from rm_cheques where id = $1"))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return null;
+            (programId, state, value, available, street, buurt) =
+                (r.GetGuid(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4), r.GetString(5));
+        }
+        var program = await ProgramAsync(programId, ct);
+        if (program is null) return null;
+        // A closed program's cheques are expired whatever their own row says (Cheque.StateIn).
+        if (program.State == "Closed") state = "Expired";
+        return new ChequeView(id, programId, state, value, available, street, buurt, program.BuurtName(buurt), program);
+    }
+
+    /// <summary>Money this household has in open ideas (pledged) and in funded ideas (committed).</summary>
+    public async Task<IReadOnlyList<MyPledge>> PledgesOfAsync(Guid chequeId, CancellationToken ct)
+    {
+        await using var cmd = Db.CreateCommand("""
+            select p.idea_id, i.title, i.state, p.amount_cents, p.released
+            from rm_pledges p join rm_ideas i on i.id = p.idea_id
+            where p.household_id = (select household_id from rm_cheques where id = $1)
+              and i.program_id = (select program_id from rm_cheques where id = $1)
+            order by i.proposed_at
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = chequeId });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<MyPledge>();
+        while (await r.ReadAsync(ct))
+            list.Add(new MyPledge(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetBoolean(4)));
+        return list;
+    }
+
+    private const string IdeaColumns = """
+        id, program_id, title, description, scope_kind, buurt_code, street, target_cents, pledged_cents, topped_up_cents,
+        households, deadline, state, initiator_cheque_id, initiator_household_id, decision_reason, proposed_at
+        """;
+
+    public async Task<IdeaView?> IdeaAsync(Guid id, CancellationToken ct)
+    {
+        await using var cmd = Db.CreateCommand($"select {IdeaColumns} from rm_ideas where id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? ReadIdea(r) : null;
+    }
+
+    /// <summary>The ideas a cheque's household can see: public ones (open, funded, completed) in its street or buurt, and its own.</summary>
+    public async Task<IReadOnlyList<IdeaView>> IdeasForAsync(ChequeView cheque, CancellationToken ct)
+    {
+        await using var cmd = Db.CreateCommand($"""
+            select {IdeaColumns} from rm_ideas
+            where program_id = $1 and upper(buurt_code) = upper($2)
+              and (state in ('Open', 'Funded', 'Completed') or initiator_household_id = (select household_id from rm_cheques where id = $3))
+            order by case state when 'Open' then 0 when 'Submitted' then 1 when 'Funded' then 2 else 3 end, deadline
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = cheque.ProgramId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = cheque.BuurtCode });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = cheque.Id });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<IdeaView>();
+        while (await r.ReadAsync(ct))
+        {
+            var idea = ReadIdea(r);
+            if (idea.Scope.Includes(cheque.Street, cheque.BuurtCode)) list.Add(idea);   // street ideas of other streets stay out
+        }
+        return list;
+    }
+
+    public async Task<IReadOnlyList<IdeaView>> IdeasInStateAsync(string state, CancellationToken ct)
+    {
+        await using var cmd = Db.CreateCommand($"select {IdeaColumns} from rm_ideas where state = $1 order by proposed_at");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = state });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<IdeaView>();
+        while (await r.ReadAsync(ct)) list.Add(ReadIdea(r));
+        return list;
+    }
+
+    public async Task<long> PledgedByAsync(Guid ideaId, Guid chequeId, CancellationToken ct)
+    {
+        await using var cmd = Db.CreateCommand("""
+            select coalesce(sum(amount_cents), 0)::bigint from rm_pledges
+            where idea_id = $1 and not released and household_id = (select household_id from rm_cheques where id = $2)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ideaId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = chequeId });
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    public async Task<Guid> HouseholdOfAsync(Guid chequeId, CancellationToken ct)
+    {
+        await using var cmd = Db.CreateCommand("select household_id from rm_cheques where id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = chequeId });
+        return await cmd.ExecuteScalarAsync(ct) is Guid id ? id : Guid.Empty;
+    }
+
+    private static IdeaView ReadIdea(NpgsqlDataReader r)
+    {
+        var kind = Enum.Parse<ScopeKind>(r.GetString(4));
+        var scope = new Scope(kind, r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6));
+        return new IdeaView(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetString(3), scope, r.GetInt64(7), r.GetInt64(8),
+            r.GetInt64(9), r.GetInt32(10), r.GetFieldValue<DateTimeOffset>(11), r.GetString(12), r.GetGuid(13), r.GetGuid(14),
+            r.IsDBNull(15) ? null : r.GetString(15), r.GetFieldValue<DateTimeOffset>(16));
+    }
+}

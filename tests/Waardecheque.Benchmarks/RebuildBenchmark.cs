@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Npgsql;
+using Waardecheque.Domain.Cheques;
+using Waardecheque.Domain.Ideas;
+using Waardecheque.EventStore;
+
+namespace Waardecheque.Benchmarks;
+
+/// <summary>
+/// Rebuilding every projection from the log (QUALITY.md: >= 100,000 events/s). Its own data set: the issue
+/// benchmark's (100,000 households in 10 buurten imported and issued), then 20,000 cheques activated (2,000 per
+/// buurt; ChequeActivated appended in sessions of 500 streams, the event the handler writes, to keep the setup
+/// short), 500 ideas proposed and approved through the bus (50 per buurt, target EUR 20), and 10,000 pledges of
+/// 100 cents through the bus from distinct cheques, 20 per idea, so every idea funds. Then, after VACUUM ANALYZE:
+/// a replay into a projection that does nothing (the store's own share: reading and deserialising), and
+/// RebuildProjectionAsync for each inline projection in turn. Every read model is fingerprinted before and after:
+/// a rebuild must give the same tables.
+/// </summary>
+public static class RebuildBenchmark
+{
+    private const int ActivatedPerBuurt = 2_000;
+    private const int IdeasPerBuurt = 50;
+    private const int PledgesPerIdea = 20;
+    private const long Amount = 100;
+
+    private static readonly (string Table, string Order)[] ReadModels =
+    [
+        ("rm_programs", "id"), ("rm_households", "id"), ("rm_cheques", "id"), ("rm_ideas", "id"),
+        ("rm_pledges", "idea_id, household_id"), ("rm_expenses", "id"),
+    ];
+
+    public static async Task RunAsync(BenchArgs args)
+    {
+        await using var cluster = await BenchCluster.StartAsync();
+        var counter = new CountingProjection();
+        OnePass? onePass = null;
+        await using var app = await DomainApp.StartAsync(cluster, "bench_rebuild", o =>
+        {
+            o.Projections.Add(counter, ProjectionLifecycle.Async);
+            // --profile: the four inline projections again, behind one async projection that a rebuild feeds in a
+            // single pass over the log (never run by a daemon here; it writes the same tables).
+            if (args.Profile) o.Projections.Add(onePass = new OnePass(o.Projections.Inline), ProjectionLifecycle.Async);
+        });
+
+        var setup = Stopwatch.StartNew();
+        var issued = await IssueBenchmark.IssueAsync(app);
+        var cheques = await DomainSetup.ChequesAsync(app.Store, issued.ProgramId);
+        var byBuurt = cheques.GroupBy(c => c.Buurt).Select(g => g.Take(ActivatedPerBuurt).ToList()).ToList();
+        var now = DateTimeOffset.UtcNow;
+        foreach (var batch in byBuurt.SelectMany(b => b).Chunk(500))
+        {
+            await using var session = app.Store.LightweightSession();
+            session.LastModifiedBy = "bench";
+            foreach (var c in batch) session.Events.Append(c.Id, new ChequeActivated(c.Id, now));
+            await session.SaveChangesAsync();
+        }
+        Console.WriteLine($"setup      : {cheques.Count} households imported and issued, {byBuurt.Sum(b => b.Count)} activated in {setup.Elapsed.TotalSeconds:F1} s");
+
+        setup.Restart();
+        // Initiators are the last IdeasPerBuurt activated cheques of each buurt; pledgers the first ones.
+        var initiators = byBuurt.SelectMany(b => b.Skip(ActivatedPerBuurt - IdeasPerBuurt)).ToList();
+        var ideas = await DomainSetup.OpenIdeasAsync(app.Bus, initiators, PledgesPerIdea * Amount);
+        var work = new List<(Guid Idea, Guid Cheque)>();
+        for (var b = 0; b < byBuurt.Count; b++)
+            for (var j = 0; j < IdeasPerBuurt * PledgesPerIdea; j++)
+                work.Add((ideas[b * IdeasPerBuurt + j % IdeasPerBuurt], byBuurt[b][j].Id));
+        var queue = new ConcurrentQueue<(Guid Idea, Guid Cheque)>(work.OrderBy(_ => Random.Shared.Next()));
+        var outcomes = new ConcurrentBag<Outcome>();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (queue.TryDequeue(out var w))
+                outcomes.Add(await Outcome.OfAsync(() => app.Bus.InvokeAsync(new Pledge(w.Idea, w.Cheque, Amount), DomainSetup.Resident(w.Cheque))));
+        })));
+        Console.WriteLine($"setup      : {ideas.Count} ideas opened, {work.Count} pledges through the bus ({Outcome.Counts(outcomes)}) in {setup.Elapsed.TotalSeconds:F1} s");
+
+        await BenchStore.ExecuteAsync(cluster, "vacuum (analyze)");
+        var events = await DomainSetup.ScalarAsync<long>(app.Store, "select count(*) from mt_events");
+        Console.WriteLine($"log        : {events} events: {await MixAsync(app)}");
+        var before = await FingerprintAsync(app);
+
+        var load = Load.Average();
+        var clock = Stopwatch.StartNew();
+        await app.Store.RebuildProjectionAsync(counter.Name);
+        var replaySeconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"replay     : {counter.Count} events into a no-op projection in {replaySeconds:F2} s = {counter.Count / replaySeconds:F0} events/s (the store's share)");
+
+        var total = 0.0;
+        foreach (var projection in app.Store.Options.Projections.Inline)
+        {
+            clock.Restart();
+            await app.Store.RebuildProjectionAsync(projection.Name);
+            var seconds = clock.Elapsed.TotalSeconds;
+            total += seconds;
+            Console.WriteLine($"rebuild    : {projection.Name,-10} {events} events in {seconds:F2} s = {events / seconds:F0} events/s");
+        }
+        var after = await FingerprintAsync(app);
+        var same = ReadModels.All(m => before[m.Table] == after[m.Table]);
+        Console.WriteLine($"all        : {app.Store.Options.Projections.Inline.Count} inline projections rebuilt one after the other in {total:F2} s " +
+                          $"= {events / total:F0} events/s of log (budget >= 100,000)");
+        Console.WriteLine($"check      : read models after the rebuild {(same ? "identical to before" : "DIFFER: " + string.Join(", ", ReadModels.Where(m => before[m.Table] != after[m.Table]).Select(m => m.Table)))}");
+        Console.WriteLine($"load avg   : {load} before the rebuilds, {Load.Average()} at the end");
+        if (onePass is null) return;
+
+        clock.Restart();
+        await app.Store.RebuildProjectionAsync(onePass.Name);
+        var onePassSeconds = clock.Elapsed.TotalSeconds;
+        var again = await FingerprintAsync(app);
+        Console.WriteLine($"profile    : all four in one pass over the log (one read, each page applied to each projection) in {onePassSeconds:F2} s = " +
+                          $"{events / onePassSeconds:F0} events/s; read models {(ReadModels.All(m => before[m.Table] == again[m.Table]) ? "identical" : "DIFFER")}");
+        foreach (var (name, applySeconds) in onePass.Seconds)
+            Console.WriteLine($"profile    :   {name,-10} applying its pages took {applySeconds:F2} s of that");
+    }
+
+    /// <summary>Several projections rebuilt from one read of the log: each page goes to each of them in turn.</summary>
+    private sealed class OnePass(IReadOnlyList<IProjection> inner) : IProjection
+    {
+        public Dictionary<string, double> Seconds { get; } = [];
+        public string Name => "bench_one_pass";
+
+        public async Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct)
+        {
+            foreach (var p in inner) await p.EnsureSchemaAsync(conn, ct);
+        }
+
+        public async Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+        {
+            Seconds.Clear();
+            foreach (var p in inner) await p.ResetAsync(conn, tx, ct);
+        }
+
+        public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
+        {
+            foreach (var p in inner)
+            {
+                var clock = Stopwatch.StartNew();
+                await p.ApplyAsync(conn, tx, events, ct);
+                Seconds[p.Name] = Seconds.GetValueOrDefault(p.Name) + clock.Elapsed.TotalSeconds;
+            }
+        }
+    }
+
+    private static async Task<string> MixAsync(DomainApp app)
+    {
+        await using var cmd = app.Store.DataSource.CreateCommand("select type, count(*) from mt_events group by type order by count(*) desc");
+        var parts = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) parts.Add($"{reader.GetString(0)} {reader.GetInt64(1)}");
+        return string.Join(", ", parts);
+    }
+
+    private static async Task<Dictionary<string, string>> FingerprintAsync(DomainApp app)
+    {
+        var prints = new Dictionary<string, string>();
+        foreach (var (table, order) in ReadModels)
+            prints[table] = await DomainSetup.ScalarAsync<string>(app.Store,
+                $"select count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by {order})), '') from {table} t");
+        return prints;
+    }
+
+    private sealed class CountingProjection : IProjection
+    {
+        public long Count;
+        public string Name => "bench_counter";
+        public Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct) => Task.CompletedTask;
+
+        public Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
+        {
+            Count += events.Count;
+            return Task.CompletedTask;
+        }
+
+        public Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+        {
+            Count = 0;
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace Waardecheque.Messaging.Tests.Domain;
+
+/// <summary>The bus's clock, moved by the test (the pure handlers get "now" from it). Thread-safe.</summary>
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private long _ticks = start.UtcTicks;
+
+    public static ManualClock Now() => new(DateTimeOffset.UtcNow);
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+}
