@@ -73,7 +73,7 @@ public sealed class ChequesProjection : IProjection
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.ValueCents).ToArray() });
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.Street).ToArray() });
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.BuurtCode).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(r => r.IssuedAt).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.IssuedAt.ToUniversalTime()).ToArray() });
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.ReplacesChequeId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         await cmd.ExecuteNonQueryAsync(ct);
     }

@@ -13,9 +13,20 @@ internal sealed class SqlBatch(NpgsqlConnection conn, NpgsqlTransaction tx)
     public void Add(string sql, params object?[] args)
     {
         var cmd = new NpgsqlBatchCommand(sql);
-        foreach (var a in args) cmd.Parameters.Add(a as NpgsqlParameter ?? new NpgsqlParameter { Value = a ?? DBNull.Value });
+        foreach (var a in args) cmd.Parameters.Add(a as NpgsqlParameter ?? new NpgsqlParameter { Value = Normalise(a) });
         _batch.BatchCommands.Add(cmd);
     }
+
+    /// <summary>
+    /// Npgsql writes only UTC offsets to timestamptz; an event may carry a local time (a deadline typed as +01:00).
+    /// The instant is what matters, so every time goes in as UTC.
+    /// </summary>
+    private static object Normalise(object? value) => value switch
+    {
+        null => DBNull.Value,
+        DateTimeOffset t => t.ToUniversalTime(),
+        _ => value,
+    };
 
     public async Task ExecuteAsync(CancellationToken ct)
     {

@@ -11,8 +11,10 @@ namespace Waardecheque.Messaging;
 /// for, call <c>Handle</c>, append every event it returns to its stream and write its messages to the outbox, all in
 /// one transaction. A version clash means someone else changed a stream in between: the handler runs again on fresh
 /// state. The first try is optimistic (no locks, so unrelated commands never wait for each other); a retry locks the
-/// streams the previous try wrote to, in id order, so a hot idea serialises instead of retrying in a storm, and so
-/// two commands can never lock the same streams in opposite orders.
+/// streams the previous try loaded and wrote to, in id order, so a hot idea serialises instead of retrying in a storm.
+/// Streams a handler appends to without loading them (credit released to many cheques) are locked at commit, after
+/// those; that can still deadlock with a pledge on such a cheque. PostgreSQL detects it (deadlock_timeout) and the
+/// loser retries. Streams only read are re-checked under a share lock that never waits (see TryOnceAsync).
 /// </summary>
 public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, TimeProvider? time = null, ILogger<CommandBus>? logger = null)
 {

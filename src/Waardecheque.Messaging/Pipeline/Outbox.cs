@@ -30,7 +30,7 @@ public static class Outbox
     internal static OutboxRow Row(OutgoingMessage message, string name, MessageContext context, JsonSerializerOptions json) =>
         new(Guid.CreateVersion7(), name,
             JsonSerializer.Serialize(message.Message, message.Message.GetType(), json),
-            message.DueAt, context.Actor, context.CorrelationId);
+            message.DueAt?.ToUniversalTime(), context.Actor, context.CorrelationId);
 
     internal static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<OutboxRow> rows, CancellationToken ct)
     {

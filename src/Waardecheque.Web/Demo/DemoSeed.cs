@@ -137,7 +137,7 @@ internal sealed class DemoSeed(
         var moderator = new MessageContext($"staff:{moderatorId}");
 
         // The program runs to the end of 2026 (Dutch time), or two months from now when the demo runs later than that.
-        var endOf2026 = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.FromHours(1));
+        var endOf2026 = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.FromHours(1)).ToUniversalTime();
         var closesAt = endOf2026 > now.AddDays(14) ? endOf2026 : now.AddDays(60);
         var programId = Guid.CreateVersion7();
         await bus.InvokeAsync(new CreateProgram(programId, DemoData.ProgramName, DemoData.MunicipalityCode, DemoData.Buurten, 750,

@@ -166,6 +166,36 @@ public sealed class CommandBusTests(PipelineFixture db) : IClassFixture<Pipeline
     }
 
     [Fact]
+    public async Task a_command_whose_read_stream_is_being_written_lets_go_of_its_own_streams_and_waits_for_the_writer()
+    {
+        await using var world = await db.OpenAsync("readlocked");
+        var jar = await world.OpenJarAsync(100);
+        var purse = await world.OpenPurseAsync();
+        var calls = Probe.Calls[jar];
+        // Another process is in the middle of writing the purse (holds its row lock, as a close holds the program's).
+        await using var writer = await world.Store.DataSource.OpenConnectionAsync();
+        await using var tx = await writer.BeginTransactionAsync();
+        await using (var lockPurse = new Npgsql.NpgsqlCommand("select version from mt_streams where id = $1 for update", writer, tx))
+        {
+            lockPurse.Parameters.Add(new Npgsql.NpgsqlParameter { Value = purse });
+            await lockPurse.ExecuteNonQueryAsync();
+        }
+
+        var take = Task.Run(() => world.Bus.InvokeAsync(new TakeWhilePurseEmpty(jar, purse, 40), JarWorld.Staff));
+        while (Probe.Calls[jar] == calls) await Task.Delay(10);
+        await Task.Delay(300);
+
+        Assert.False(take.IsCompleted);
+        // While it waits it holds nothing: the jar it is about to write takes another command at once.
+        await world.Bus.InvokeAsync(new AddCoins(jar, 5), JarWorld.Staff).WaitAsync(TimeSpan.FromSeconds(5));
+        await tx.CommitAsync();
+        await take.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(65L, (await world.LoadAsync<Jar>(jar))!.Cents);
+        Assert.Equal(0L, (await world.LoadAsync<Purse>(purse))!.Cents);
+    }
+
+    [Fact]
     public async Task many_simultaneous_commands_on_one_stream_all_land_through_retries()
     {
         await using var world = await db.OpenAsync("converge");

@@ -145,7 +145,7 @@ internal sealed class IdeaEndpoints : IEndpointModule
         var target = ApiText.Cents(request.TargetCents, "targetCents");
         var id = Guid.CreateVersion7();
         var result = await bus.InvokeAsync(new ProposeIdea(id, who.ChequeId, request.Title ?? "", request.Description ?? "",
-                new Scope(kind!.Value, request.Scope!.BuurtCode ?? "", request.Scope.Street), target, request.Deadline!.Value,
+                new Scope(kind!.Value, request.Scope!.BuurtCode ?? "", request.Scope.Street), target, request.Deadline!.Value.ToUniversalTime(),
                 who.OnBehalfOfStaffId),
             ApiServices.Context(http), http.RequestAborted);
         var state = result.Appended.Any(e => e.Data is IdeaApproved) ? IdeaState.Open : IdeaState.Submitted;

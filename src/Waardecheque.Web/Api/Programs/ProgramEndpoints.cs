@@ -61,6 +61,7 @@ internal sealed class ProgramEndpoints : IEndpointModule
     {
         ApiText.Require(request.OpensAt is not null, "opensAt", "Vul in wanneer de regeling opent.");
         ApiText.Require(request.ClosesAt is not null, "closesAt", "Vul in wanneer de regeling sluit.");
+        // Any offset is accepted; events and read models keep UTC (PostgreSQL timestamptz via Npgsql takes only UTC).
         var defaults = ProgramRules.Default;
         var r = request.Rules;
         var rules = new ProgramRules(
@@ -74,7 +75,7 @@ internal sealed class ProgramEndpoints : IEndpointModule
         var id = Guid.CreateVersion7();
         var buurten = (request.Buurten ?? []).Select(b => new Buurt(b.Code ?? "", b.Name ?? "")).ToList();
         await bus.InvokeAsync(new CreateProgram(id, request.Name ?? "", request.MunicipalityCode ?? "", buurten, value,
-            request.OpensAt!.Value, request.ClosesAt!.Value, rules), ApiServices.Context(http), http.RequestAborted);
+            request.OpensAt!.Value.ToUniversalTime(), request.ClosesAt!.Value.ToUniversalTime(), rules), ApiServices.Context(http), http.RequestAborted);
         return TypedResults.Created($"{ApiServices.Prefix}/programs/{id}", new CreatedProgram(id));
     }
 
