@@ -45,7 +45,14 @@ public sealed class BootstrapAdminTests
         await using var db = new NpgsqlConnection(database);
         await db.OpenAsync();
         await using var tables = new NpgsqlCommand(
-            "select string_agg(table_schema || '.' || table_name, ',' order by table_name) from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')", db);
-        Assert.Equal("gemeente_zoetermeer.auth_sessions,gemeente_zoetermeer.staff", await tables.ExecuteScalarAsync());
+            "select table_schema || '.' || table_name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')", db);
+        var names = new List<string>();
+        await using (var reader = await tables.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) names.Add(reader.GetString(0));
+        // Every table of the app (auth, API, event store, read models) is in the configured schema, none elsewhere.
+        Assert.All(names, n => Assert.StartsWith("gemeente_zoetermeer.", n));
+        Assert.Contains("gemeente_zoetermeer.staff", names);
+        Assert.Contains("gemeente_zoetermeer.auth_sessions", names);
+        Assert.Contains("gemeente_zoetermeer.api_idempotency", names);
     }
 }

@@ -31,7 +31,8 @@ public sealed class RequestLoggingTests(RequestLoggingFixture fixture) : IClassF
         await _app.Log.WaitForLineAsync(l => l.Contains("/probe/policy/staff"));
 
         var output = _app.Log.AllOutput;
-        Assert.Contains("GET /c/*** responded 404", output);
+        // The status depends on the resident pages (/c/{code} is theirs); the path is what must be redacted.
+        Assert.Matches(@"GET /c/\*\*\* responded \d{3}", output);
         Assert.DoesNotContain(Code, output, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(Code.Replace("-", ""), output, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Authorization", output);

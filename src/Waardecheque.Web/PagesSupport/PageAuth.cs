@@ -21,6 +21,7 @@ public static class PageAuth
     public const string ResidentPolicy = "page-resident";
     public const string ModeratorPolicy = "page-moderator";   // buurtverbinder (or admin)
     public const string AuditPolicy = "page-audit";           // gemeente (admin) or auditor
+    public const string AdminPolicy = "page-admin";           // gemeente (admin) only: changes to programs and cheques
 
     public const string ResidentLogin = "/code";
     public const string StaffLogin = "/beheer/inloggen";
@@ -39,7 +40,8 @@ public static class PageAuth
         services.AddAuthorizationBuilder()
             .AddPolicy(ResidentPolicy, p => p.AddAuthenticationSchemes(ResidentScheme).RequireRole(Roles.Resident))
             .AddPolicy(ModeratorPolicy, p => p.AddAuthenticationSchemes(StaffScheme).RequireRole(Roles.Moderator, Roles.Admin))
-            .AddPolicy(AuditPolicy, p => p.AddAuthenticationSchemes(StaffScheme).RequireRole(Roles.Admin, Roles.Auditor));
+            .AddPolicy(AuditPolicy, p => p.AddAuthenticationSchemes(StaffScheme).RequireRole(Roles.Admin, Roles.Auditor))
+            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(StaffScheme).RequireRole(Roles.Admin));
     }
 
     public static void SignInResident(HttpContext http, IssuedToken token) => Append(http, ResidentCookie, token);

@@ -18,6 +18,10 @@ public static class PageServices
             o.Conventions.AuthorizeFolder("/Staff", PageAuth.ModeratorPolicy);
             o.Conventions.AuthorizeFolder("/Municipality", PageAuth.AuditPolicy);
             o.Conventions.AllowAnonymousToPage("/Staff/Login");
+            // The municipality's actions (create, import, issue, letters, block/reissue, close): admin only, never the auditor.
+            o.Conventions.AuthorizePage("/Municipality/New", PageAuth.AdminPolicy);
+            o.Conventions.AuthorizePage("/Municipality/Manage", PageAuth.AdminPolicy);
+            o.Conventions.AuthorizePage("/Municipality/LostCheque", PageAuth.AdminPolicy);
         }).ConfigureApplicationPartManager(parts =>
         {
             // The pages are compiled into this assembly. MVC looks in the entry assembly only, which is not this one

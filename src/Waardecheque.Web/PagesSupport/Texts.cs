@@ -7,7 +7,7 @@ namespace Waardecheque.Web.PagesSupport;
 /// Every text the pages show, Dutch (B1, "je") and English side by side so neither can be forgotten. Rule messages
 /// come from the domain (Dutch); in English they are replaced by the text for their error code.
 /// </summary>
-public sealed class Texts
+public sealed partial class Texts
 {
     public static readonly Texts Dutch = new(PageLanguage.Nl), English = new(PageLanguage.En);
     public static Texts For(string lang) => lang == PageLanguage.En ? English : Dutch;

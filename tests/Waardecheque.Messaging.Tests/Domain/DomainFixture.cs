@@ -18,7 +18,7 @@ public sealed class DomainFixture : IAsyncLifetime
     /// </summary>
     public async Task<DomainApp> StartAppAsync(TimeProvider clock, int maxPool = 40, Action<StoreOptions>? configure = null)
     {
-        var connection = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPool }.ConnectionString;
+        var connection = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPool, Timeout = 60 }.ConnectionString;
         var options = WaardechequeStore.Options(connection);
         configure?.Invoke(options);
         var store = await DocumentStore.CreateAsync(options);

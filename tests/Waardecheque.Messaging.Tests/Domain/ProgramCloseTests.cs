@@ -59,18 +59,19 @@ public sealed class ProgramCloseTests(DomainFixture db, ITestOutputHelper output
         // Open ideas expired with the close and gave every pledge back; a funded one kept its pledges.
         var program = await hood.LoadAsync<Program>(hood.ProgramId);
         Assert.Equal(ProgramState.Closed, program.State);
+        var states = new Dictionary<Guid, IdeaState>();
         foreach (var id in ideas)
         {
             var idea = await hood.LoadAsync<Idea>(id);
+            states[id] = idea.State;
             Assert.Contains(idea.State, new[] { IdeaState.Expired, IdeaState.Funded });
             if (idea.State == IdeaState.Expired) Assert.Equal(0, idea.PledgedCents);
         }
-        Assert.Equal(ideas.Count(i => hood.LoadAsync<Idea>(i).Result.State == IdeaState.Expired),
-            log.Count(e => e.Type == "idea_expired"));
+        Assert.Equal(states.Values.Count(s => s == IdeaState.Expired), log.Count(e => e.Type == "idea_expired"));
         foreach (var o in outcomes)
         {
             var cheque = await hood.LoadAsync<Cheque>(o.Cheque);
-            var committed = o.Ok && (await hood.LoadAsync<Idea>(o.Idea)).State == IdeaState.Funded ? o.AmountCents : 0;
+            var committed = o.Ok && states[o.Idea] == IdeaState.Funded ? o.AmountCents : 0;
             Assert.Equal(Neighbourhood.ChequeValue - committed, cheque.AvailableCents);
             Assert.Equal(ChequeState.Expired, cheque.StateIn(program));
         }

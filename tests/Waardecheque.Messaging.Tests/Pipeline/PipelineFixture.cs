@@ -16,7 +16,7 @@ public sealed class PipelineFixture : IAsyncLifetime
     {
         var options = new StoreOptions
         {
-            ConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPool }.ConnectionString,
+            ConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPool, Timeout = 60 }.ConnectionString,
             DatabaseSchemaName = schema,
         };
         options.Events.Add<JarOpened>("jar_opened").Add<CoinsAdded>("coins_added").Add<CoinsTaken>("coins_taken")

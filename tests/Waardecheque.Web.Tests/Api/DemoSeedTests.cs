@@ -55,7 +55,7 @@ public sealed class DemoSeedTests(DemoWorld w) : IClassFixture<DemoWorld>
         Assert.Equal(5, w.Summary.Cheques.Count);
         foreach (var cheque in w.Summary.Cheques)
         {
-            Assert.Equal($"https://waardecheque.zoetermeer.example/c/{cheque.Code}", cheque.Url);
+            Assert.Equal(Waardecheque.Web.Printing.ChequeUrls.For("https://waardecheque.zoetermeer.example", cheque.Code), cheque.Url);
             var session = await w.PostJsonAsync("/api/v1/resident/sessions", null, new { code = cheque.Code });
             Assert.Equal(cheque.Address.Split(' ')[0], session.GetProperty("cheque").GetProperty("household").GetProperty("street").GetString());
         }

@@ -33,6 +33,21 @@ public sealed class ProgramEndpointTests(ProgramWorld w) : IClassFixture<Program
     }
 
     [Fact]
+    public async Task times_with_a_dutch_offset_are_accepted_and_kept_as_the_same_instant()
+    {
+        var amsterdam = TimeSpan.FromHours(1);
+        var opens = new DateTimeOffset(DateTimeOffset.UtcNow.Date, TimeSpan.Zero).ToOffset(amsterdam);
+        var closes = new DateTimeOffset(DateTimeOffset.UtcNow.Year + 1, 1, 1, 0, 0, 0, amsterdam);
+
+        var created = await ApiWorld.OkJsonAsync(await w.PostAsync("/api/v1/programs", w.Admin, ApiWorld.ProgramBody(opensAt: opens, closesAt: closes)),
+            HttpStatusCode.Created);
+
+        var program = await w.GetJsonAsync($"/api/v1/programs/{created.GetProperty("id").GetGuid()}", w.Admin);
+        Assert.Equal(closes, program.GetProperty("closesAt").GetDateTimeOffset());
+        Assert.Equal(opens, program.GetProperty("opensAt").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task a_program_with_bad_fields_is_refused_with_every_field_named()
     {
         var response = await w.PostAsync("/api/v1/programs", w.Admin, new
@@ -132,7 +147,8 @@ public sealed class ProgramEndpointTests(ProgramWorld w) : IClassFixture<Program
         await Tools.RunAsync("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", pdf, Path.Combine(dir, "page"));
         var first = Directory.GetFiles(dir, "page*.png").Single();
         // Klaverweide comes first alphabetically.
-        Assert.Equal($"https://waardecheque.zoetermeer.example/c/{ApiWorld.CodeFor(id, "Klaverweide", 1)}", await Tools.DecodeQrAsync(first));
+        Assert.Equal(Waardecheque.Web.Printing.ChequeUrls.For("https://waardecheque.zoetermeer.example", ApiWorld.CodeFor(id, "Klaverweide", 1)),
+            await Tools.DecodeQrAsync(first));
         var text = await Tools.RunAsync("pdftotext", "-f", "1", "-l", "1", pdf, "-");
         Assert.Contains("Klaverweide 1", text);
         Assert.Contains("ZOETERMEER", text.ToUpperInvariant());

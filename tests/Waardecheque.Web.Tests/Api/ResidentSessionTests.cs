@@ -166,7 +166,7 @@ public sealed class ResidentSessionTests(ResidentSessionWorld w) : IClassFixture
     public async Task the_qr_code_points_at_the_cheque_link_and_is_never_cached()
     {
         var chequeId = ApiWorld.ChequeOf(w.ProgramId, "Klaverweide", 2);
-        var expected = $"https://waardecheque.zoetermeer.example/c/{ApiWorld.CodeFor(w.ProgramId, "Klaverweide", 2)}";
+        var expected = Waardecheque.Web.Printing.ChequeUrls.For("https://waardecheque.zoetermeer.example", ApiWorld.CodeFor(w.ProgramId, "Klaverweide", 2));
 
         var png = await w.GetAsync($"/api/v1/cheques/{chequeId}/qr.png", w.Moderator);
         var svg = await w.GetAsync($"/api/v1/cheques/{chequeId}/qr.svg", w.Admin);
