@@ -19,6 +19,15 @@ public static class AggregateFolder<T> where T : class
     private static readonly Func<T>? Construct = CompileConstructor();
     private static readonly Func<T, long, T>? WithVersion = CompileWithVersion();
 
+    /// <summary>
+    /// True for records whose every Apply returns the next state: a folded instance is never changed afterwards,
+    /// so it may be cached and shared between sessions.
+    /// </summary>
+    public static bool IsImmutable { get; } =
+        typeof(T).GetMethod("<Clone>$", BindingFlags.Public | BindingFlags.Instance, Type.EmptyTypes) is not null &&
+        typeof(T).GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
+            .Where(m => m.Name == "Apply").All(m => m.ReturnType != typeof(void));
+
     public static T? Fold(IEnumerable<IEvent> events, T? state = null)
     {
         long? version = null;

@@ -32,6 +32,8 @@ public sealed class DocumentStore : IAsyncDisposable
 
     internal StreamHeads Heads { get; } = new();
 
+    internal AggregateCache Aggregates { get; } = new();
+
     public static async Task<DocumentStore> CreateAsync(StoreOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);

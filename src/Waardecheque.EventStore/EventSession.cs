@@ -79,30 +79,32 @@ internal sealed class EventSession(DocumentStore store) : IEventSession, IEventO
             lockCmd.Parameters.Add(new() { Value = streamId });
             await lockCmd.ExecuteNonQueryAsync(ct);
         }
-        var events = await FetchStreamAsync(streamId, ct);
+        // Start from this process's last fold of the stream when there is one, and read only what came after it.
+        var cached = AggregateFolder<T>.IsImmutable && store.Aggregates.TryGet<T>(streamId, out var cachedVersion, out var cachedAggregate)
+            ? (Version: cachedVersion, Aggregate: cachedAggregate) : ((long Version, T Aggregate)?)null;
+        var events = await FetchStreamAsync(streamId, cached?.Version ?? 0, ct);
         if (events.Count > 0) store.Heads.Remember(streamId, events[^1].Version, events[^1].Hash);
-        var aggregate = AggregateFolder<T>.Fold(events);
-        // The version comes from the same read as the events, so the two always agree.
-        var version = events.Count == 0 ? 0 : events[^1].Version;
+        var aggregate = AggregateFolder<T>.Fold(events, cached?.Aggregate);
+        // The version comes from the same reads as the events, so the two always agree.
+        var version = events.Count == 0 ? cached?.Version ?? 0 : events[^1].Version;
+        if (aggregate is not null && AggregateFolder<T>.IsImmutable) store.Aggregates.Remember(streamId, version, aggregate);
         return new EventStream<T>(this, streamId, aggregate, version);
     }
 
     public async Task<T?> FetchLatest<T>(Guid streamId, CancellationToken ct = default) where T : class =>
         AggregateFolder<T>.Fold(await FetchStreamAsync(streamId, ct));
 
-    public async Task<IReadOnlyList<IEvent>> FetchStreamAsync(Guid streamId, CancellationToken ct = default)
+    public Task<IReadOnlyList<IEvent>> FetchStreamAsync(Guid streamId, CancellationToken ct = default) =>
+        FetchStreamAsync(streamId, 0, ct);
+
+    private async Task<IReadOnlyList<IEvent>> FetchStreamAsync(Guid streamId, long afterVersion, CancellationToken ct)
     {
-        const string sql = $"select {EventRows.Columns} from mt_events e where e.stream_id = $1 order by e.version";
+        const string sql = $"select {EventRows.Columns} from mt_events e where e.stream_id = $1 and e.version > $2 order by e.version";
         // Inside an open transaction (after a forUpdate fetch) read through it; otherwise any pooled connection will do.
-        if (_conn is not null)
-        {
-            await using var cmd = new NpgsqlCommand(sql, _conn);
-            cmd.Parameters.Add(new() { Value = streamId });
-            return await EventRows.ReadAllAsync(cmd, store.Options.Events, ct);
-        }
-        await using var pooled = store.DataSource.CreateCommand(sql);
-        pooled.Parameters.Add(new() { Value = streamId });
-        return await EventRows.ReadAllAsync(pooled, store.Options.Events, ct);
+        await using var cmd = _conn is not null ? new NpgsqlCommand(sql, _conn) : store.DataSource.CreateCommand(sql);
+        cmd.Parameters.Add(new() { Value = streamId });
+        cmd.Parameters.Add(new() { Value = afterVersion });
+        return await EventRows.ReadAllAsync(cmd, store.Options.Events, ct);
     }
 
     public async Task SaveChangesAsync(CancellationToken ct = default)
