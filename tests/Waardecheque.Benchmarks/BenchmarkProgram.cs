@@ -1,7 +1,7 @@
 namespace Waardecheque.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project tests/Waardecheque.Benchmarks -- NAME [--seconds N]` runs one benchmark.
+/// `dotnet run -c Release --project tests/Waardecheque.Benchmarks -- NAME [--seconds N] [--profile]` runs one benchmark.
 /// Every figure is printed next to a baseline measured in the same run on the same PostgreSQL (QUALITY.md).
 /// Add a benchmark by adding a line to <see cref="Commands"/>.
 /// </summary>
@@ -15,7 +15,7 @@ public static class BenchmarkProgram
         ["pledges"] = ("pledges/s of 8 clients over 1,000 ideas through the CommandBus vs pgbench one-row inserts", PledgeBenchmark.RunAsync),
         ["hot-idea"] = ("200 households pledge to one idea at once: outcomes, lost, p99, totals", HotIdeaBenchmark.RunAsync),
         ["issue"] = ("import 100,000 households, then issue their cheques vs a plain binary COPY of 100,000 rows", IssueBenchmark.RunAsync),
-        ["rebuild"] = ("rebuild every inline projection from a 140,000-event log (issue + pledges data set)", RebuildBenchmark.RunAsync),
+        ["rebuild"] = ("rebuild every inline projection from a 141,613-event log (issue data set + activations and pledges)", RebuildBenchmark.RunAsync),
     };
 
     public static async Task<int> Main(string[] args)

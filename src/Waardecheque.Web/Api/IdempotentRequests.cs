@@ -85,7 +85,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource db, DbSchema schema, Tim
             if (row.Answer is { } answer) return answer.ToResult();
             if (time.GetUtcNow() - row.Created >= StaleAfter)
             {
-                if (await recover(key) is { } rebuilt) return await CompleteAsync(http, actor, key, rebuilt.Status, rebuilt.Body, ct);
+                if (await recover(key) is { } rebuilt) return await CompleteAsync(actor, key, rebuilt.Status, rebuilt.Body, ct);
                 if (await TryTakeOverAsync(actor, key, row.Created, ct)) break;
                 continue;
             }
@@ -114,7 +114,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource db, DbSchema schema, Tim
             // the command did commit after all, which the event header tells.
             try
             {
-                if (await recover(key) is { } rebuilt) return await CompleteAsync(http, actor, key, rebuilt.Status, rebuilt.Body, CancellationToken.None);
+                if (await recover(key) is { } rebuilt) return await CompleteAsync(actor, key, rebuilt.Status, rebuilt.Body, CancellationToken.None);
                 await ReleaseAsync(actor, key, CancellationToken.None);
             }
             catch (Exception e) when (DatabaseServices.IsTransient(e))
@@ -123,7 +123,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource db, DbSchema schema, Tim
             }
             throw;
         }
-        return await CompleteAsync(http, actor, key, result.Status, result.Body, ct);
+        return await CompleteAsync(actor, key, result.Status, result.Body, ct);
     }
 
     /// <summary>A rule's answer is final and is replayed; 409, 429 and 5xx are not (a retry may succeed).</summary>
@@ -135,9 +135,8 @@ public sealed class IdempotentRequests(NpgsqlDataSource db, DbSchema schema, Tim
         _ => false,
     };
 
-    private async Task<IResult> CompleteAsync(HttpContext http, string actor, string key, int status, object body, CancellationToken ct)
+    private async Task<IResult> CompleteAsync(string actor, string key, int status, object body, CancellationToken ct)
     {
-        _ = http;
         var text = JsonSerializer.Serialize(body, body.GetType(), json.Value.SerializerOptions);
         return (await StoreAsync(actor, key, new StoredAnswer(status, "application/json; charset=utf-8", text), ct)).ToResult();
     }

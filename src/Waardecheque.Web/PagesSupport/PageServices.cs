@@ -40,6 +40,7 @@ public static class PageServices
         });
         services.AddSingleton<PageQueries>();
         services.AddSingleton<ChequeSignIn>();
+        services.AddSingleton<PageExpenses>();
         services.AddPageAuth();
         return services;
     }
@@ -54,6 +55,7 @@ public static class PageServices
             OnPrepareResponse = f => f.Context.Response.Headers.CacheControl = "public, max-age=3600",
         });
         app.UsePageLanguage();
+        app.UseFriendlyErrorPages();   // HTML instead of problem+json for browsers on page routes; API routes unchanged
         return app;
     }
 

@@ -68,7 +68,7 @@ public sealed class RoleMatrixTests(RoleMatrixWorld w) : IClassFixture<RoleMatri
         ("GET", "/api/v1/audit/verify", "", Who.Admin | Who.Auditor),
         ("POST", "/api/v1/staff", "json", Who.Admin),
         ("GET", "/api/v1/staff", "", Who.Admin),
-        ("POST", "/api/v1/resident/sessions", "json", Who.All),
+        ("POST", "/api/v1/resident/sessions", "json", Who.Anonymous | Who.Resident),   // staff: only with onBehalf, below
         ("POST", "/api/v1/staff/sessions", "json", Who.All),
     ];
 

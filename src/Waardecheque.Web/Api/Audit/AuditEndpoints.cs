@@ -75,7 +75,7 @@ internal sealed class AuditEndpoints : IEndpointModule
 
     private static async Task RequireProgramAsync(StoreHolder holder, Guid id, CancellationToken ct)
     {
-        if (await ProgramQueries.GetAsync(holder.Store.DataSource, id, ct) is null) throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
+        if (await ProgramQueries.GetAsync(holder.Store.DataSource, id, ct, withCounts: false) is null) throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
     }
 
     /// <summary>RFC 4180 quoting, and no leading formula characters a spreadsheet would execute.</summary>

@@ -91,7 +91,7 @@ internal sealed class ChequeEndpoints : IEndpointModule
     private static async Task LettersAsync(Guid id, HttpContext http, StoreHolder holder, CodeKey key, IConfiguration config)
     {
         var db = holder.Store.DataSource;
-        var program = await ProgramQueries.GetAsync(db, id, http.RequestAborted) ?? throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
+        var program = await ProgramQueries.GetAsync(db, id, http.RequestAborted, withCounts: false) ?? throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
         var baseUrl = ApiServices.PublicBaseUrl(config);
         var codeKey = key.Bytes;
         var city = Municipalities.City(program.MunicipalityCode, config);

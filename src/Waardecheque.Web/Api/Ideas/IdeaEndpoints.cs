@@ -92,7 +92,7 @@ internal sealed class IdeaEndpoints : IEndpointModule
     {
         var ct = http.RequestAborted;
         var db = holder.Store.DataSource;
-        var program = await ProgramQueries.GetAsync(db, id, ct);
+        var program = await ProgramQueries.GetAsync(db, id, ct, withCounts: false);
         if (program is null || (program.State == "Draft" && !http.User.IsStaff())) throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
         var states = ParseStates(state);
         var visibility = await VisibilityAsync(http.User, holder, ct);
@@ -106,7 +106,7 @@ internal sealed class IdeaEndpoints : IEndpointModule
         var ct = http.RequestAborted;
         var db = holder.Store.DataSource;
         var idea = await VisibleIdeaAsync(http.User, holder, id, ct);
-        var program = (await ProgramQueries.GetAsync(db, idea.ProgramId, ct))!;
+        var program = (await ProgramQueries.GetAsync(db, idea.ProgramId, ct, withCounts: false))!;
         var staff = http.User.IsStaff();
         var household = await HouseholdOfAsync(http.User, holder, ct);
         var isInitiator = household is { } h && h == idea.InitiatorHouseholdId;

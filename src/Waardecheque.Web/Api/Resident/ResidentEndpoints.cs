@@ -47,6 +47,8 @@ internal sealed class ResidentEndpoints : IEndpointModule
         var staffOnBehalf = request.OnBehalf == true;
         if (staffOnBehalf && http.User.Role() is not (Roles.Moderator or Roles.Admin))
             throw ApiProblemException.Forbidden("Alleen een buurtverbinder kan namens een huishouden aanmelden.");
+        // Staff never get a resident token: what they do for a household must be recorded as theirs.
+        if (!staffOnBehalf && http.User.IsStaff()) throw ApiProblemException.Forbidden(ActingResolver.OnBehalfHint);
 
         // Rate limit first, so a client over its limit learns nothing more. Connectors at the walk-in point are
         // trusted staff (their own sign-in is limited) and are not counted.
@@ -88,7 +90,7 @@ internal sealed class ResidentEndpoints : IEndpointModule
     {
         var db = holder.Store.DataSource;
         var cheque = await ChequeQueries.GetAsync(db, chequeId, ct) ?? throw ApiProblemException.NotFound("Deze cheque bestaat niet.");
-        var program = await ProgramQueries.GetAsync(db, cheque.ProgramId, ct) ?? throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
+        var program = await ProgramQueries.GetAsync(db, cheque.ProgramId, ct, withCounts: false) ?? throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
         var pledges = await ChequeQueries.PledgesOfHouseholdAsync(db, cheque.ProgramId, cheque.HouseholdId, ct);
         var live = pledges.Where(p => !p.Released).ToList();
         var expired = cheque.EffectiveState == "Expired";

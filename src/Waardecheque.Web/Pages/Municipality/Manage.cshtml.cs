@@ -8,8 +8,8 @@ using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Api;
+using Waardecheque.Web.Auth;
 using Waardecheque.Web.Api.Cheques;
-using Waardecheque.Web.Api.Households;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.Hosting;
 using Waardecheque.Web.PagesSupport;
@@ -109,6 +109,16 @@ public sealed class ManageModel(PageQueries queries, CommandBus bus, StoreHolder
         var db = holder.Store.DataSource;
         var program = await ProgramQueries.GetAsync(db, id, HttpContext.RequestAborted);
         if (program is null) return NotFound();
+        try
+        {
+            PdfLicensing.EnsureChosen();
+        }
+        catch (PdfLicenseNotChosenException)
+        {
+            Problem = T["manage.letters.nolicence"];
+            await LoadAsync(id);
+            return Page();
+        }
         var baseUrl = ApiServices.PublicBaseUrl(config);
         var codeKey = key.Bytes;
         var city = Municipalities.City(program.MunicipalityCode, config);

@@ -1,0 +1,139 @@
+using System.Text;
+using Waardecheque.BrowserTests.Harness;
+using Waardecheque.BrowserTests.Site;
+
+namespace Waardecheque.BrowserTests;
+
+/// <summary>The municipality sets up a program in the browser: create, open, import (a bad file first), issue, letters, lost cheque, audit.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class MunicipalityJourneyTests(BrowserSession browser, WaardechequeSite site) : IClassFixture<WaardechequeSite>
+{
+    private const string Header = "postcode,huisnummer,huisletter,toevoeging,straat,buurtcode\n";
+
+    [Fact]
+    public async Task the_municipality_imports_addresses_issues_cheques_and_the_audit_reconciles()
+    {
+        var desk = await browser.NewPageAsync(Screen.Desktop);
+        await desk.GotoAsync(site.Url("/beheer/inloggen"));
+        await SignInAsync(desk, WaardechequeSite.AdminEmail);
+        await desk.GotoAsync(site.Url("/beheer/regelingen"));
+        await desk.GetByRole(AriaRole.Link, new() { Name = "Nieuwe regeling maken" }).ClickAsync();
+
+        // The rule book's defaults are already filled in.
+        await Expect(desk.GetByLabel("Waarde per cheque (euro)")).ToHaveValueAsync("7,50");
+        await Expect(desk.GetByLabel("Minimaal aantal huishoudens per idee")).ToHaveValueAsync("3");
+        await Expect(desk.GetByLabel("Maximaal doelbedrag per idee (euro)")).ToHaveValueAsync("1500");
+        await desk.GetByLabel("Naam van de regeling").FillAsync("Seghwaert Doet (import)");
+        await desk.GetByLabel("Buurten").FillAsync("BU06370301 Tuinen\nBU0637 Vaarten");
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Regeling aanmaken" }).ClickAsync();
+        await Expect(desk.GetByText("Een buurtcode is BU gevolgd door 8 cijfers.")).ToBeVisibleAsync();   // the domain's field message
+        await AxeScan.AssertNoSeriousViolationsAsync(desk);
+
+        await desk.GetByLabel("Buurten").FillAsync("BU06370301 Tuinen\nBU06370302 Vaarten");
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Regeling aanmaken" }).ClickAsync();
+        await Expect(desk.GetByRole(AriaRole.Status)).ToHaveTextAsync("De regeling is aangemaakt als concept.");
+        await Expect(desk.GetByTestId("program-state")).ToHaveTextAsync("In voorbereiding");
+        var programId = Guid.Parse(desk.Url.Split('/')[^2]);
+
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Regeling openen" }).ClickAsync();
+        await Expect(desk.GetByTestId("program-state")).ToHaveTextAsync("Open");
+
+        // A file with bad rows: every bad row is shown with line, field and message, and nothing is imported.
+        var bad = Header + "2716 AB,1,,,Kastanjelaan,BU06370301\n0716 AB,3,,,Kastanjelaan,BU06370301\n2716 AB,5,,,Kastanjelaan,BU99999999\n";
+        await desk.GetByLabel("Adressenbestand (CSV)").SetInputFilesAsync(Csv("adressen-fout.csv", bad));
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Adressen inlezen" }).ClickAsync();
+        await Expect(desk.GetByRole(AriaRole.Alert)).ToContainTextAsync("Het bestand heeft 2 fout(en); er is niets ingelezen.");
+        var rows = desk.GetByTestId("bad-rows").Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.Nth(0).Locator("td")).ToHaveTextAsync(["3", "postcode",
+            "Een postcode is 4 cijfers (niet beginnend met 0) en 2 letters, bijvoorbeeld 2725 AB."]);
+        await Expect(rows.Nth(1).Locator("td")).ToHaveTextAsync(["4", "buurtcode", "Buurt BU99999999 hoort niet bij deze regeling."]);
+        await Expect(desk.GetByTestId("counts")).ToHaveTextAsync("0 adressen ingelezen · 0 cheques uitgegeven");
+        await AxeScan.AssertNoSeriousViolationsAsync(desk);
+        await desk.SaveScreenshotAsync("gemeente-import-fouten-desktop");
+
+        var good = Header + "2716 AB,1,,,Kastanjelaan,BU06370301\n2716 AB,3,,,Kastanjelaan,BU06370301\n2716 AC,5,A,,Vaartweg,BU06370302\n"
+                   + "2716 AB,1,,,Kastanjelaan,BU06370301\n";
+        await desk.GetByLabel("Adressenbestand (CSV)").SetInputFilesAsync(Csv("adressen.csv", good));
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Adressen inlezen" }).ClickAsync();
+        await Expect(desk.GetByRole(AriaRole.Status)).ToHaveTextAsync("3 adressen ingelezen, 1 dubbel (overgeslagen).");
+
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Cheques uitgeven" }).ClickAsync();
+        await Expect(desk.GetByRole(AriaRole.Status)).ToHaveTextAsync("3 cheques uitgegeven, samen € 22,50.");
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Cheques uitgeven" }).ClickAsync();
+        await Expect(desk.GetByRole(AriaRole.Status)).ToHaveTextAsync("0 cheques uitgegeven, samen € 0,00.");
+        await Expect(desk.GetByTestId("counts")).ToHaveTextAsync("3 adressen ingelezen · 3 cheques uitgegeven");
+        await AxeScan.AssertNoSeriousViolationsAsync(desk);
+        await desk.SaveScreenshotAsync("gemeente-regeling-beheren-desktop");
+
+        // The letters, with the staff cookie (the page's own handler).
+        var letters = await desk.Context.APIRequest.GetAsync(site.Url($"/beheer/regelingen/{programId}/beheren?handler=Letters"));
+        Assert.Equal(200, letters.Status);
+        Assert.Equal("application/pdf", letters.Headers["content-type"]);
+        Assert.StartsWith("%PDF-", Encoding.ASCII.GetString((await letters.BodyAsync())[..5]));
+
+        // A lost cheque: found by address, blocked, replaced; the new code is shown once and works.
+        await desk.GetByRole(AriaRole.Link, new() { Name = "Cheque blokkeren of vervangen" }).ClickAsync();
+        await desk.GetByLabel("Postcode").FillAsync("2716ab");
+        await desk.GetByLabel("Huisnummer").FillAsync("3");
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Adres zoeken" }).ClickAsync();
+        await Expect(desk.GetByRole(AriaRole.Heading, new() { Name = "Kastanjelaan 3, 2716 AB" })).ToBeVisibleAsync();
+        await desk.GetByLabel("Reden van blokkeren").FillAsync("Brief kwijt bij verhuizing");
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Blokkeren" }).ClickAsync();
+        await Expect(desk.GetByRole(AriaRole.Status)).ToContainTextAsync("De cheque is geblokkeerd.");
+        await Expect(desk.GetByTestId("cheque-state")).ToHaveTextAsync("Geblokkeerd");
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Nieuwe code maken" }).ClickAsync();
+        var newCode = (await desk.GetByTestId("new-code").TextContentAsync())!.Trim();
+        await Expect(desk.GetByTestId("cheque-state")).ToHaveTextAsync(["Vervangen", "Nog niet geactiveerd"]);
+        await AxeScan.AssertNoSeriousViolationsAsync(desk);
+        await desk.SaveScreenshotAsync("gemeente-cheque-vervangen-desktop");
+
+        var phone = await browser.NewPageAsync(Screen.Phone);
+        await phone.GotoAsync(site.Url($"/c/{newCode}"));
+        await Assertions.Expect(phone).ToHaveURLAsync(site.Url("/mijn-cheque"));
+        await Expect(phone.GetByText("€ 7,50").First).ToBeVisibleAsync();
+
+        // The audit reconciles.
+        await desk.GotoAsync(site.Url($"/beheer/regelingen/{programId}"));
+        await Expect(desk.GetByTestId("reconciles")).ToContainTextAsync("Het geld klopt");
+        await Expect(desk.GetByRole(AriaRole.Row, new() { Name = "Uitgedeeld op cheques € 22,50" })).ToBeVisibleAsync();
+        await AxeScan.AssertNoSeriousViolationsAsync(desk);
+        await desk.SaveScreenshotAsync("gemeente-import-controle-desktop");
+
+        // Closing asks for a confirmation first.
+        await desk.GotoAsync(site.Url($"/beheer/regelingen/{programId}/beheren"));
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Regeling sluiten" }).ClickAsync();
+        await Expect(desk.GetByRole(AriaRole.Alert)).ToContainTextAsync("Vink eerst aan");
+        await desk.GetByLabel("Ja, ik wil deze regeling sluiten").CheckAsync();
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Regeling sluiten" }).ClickAsync();
+        await Expect(desk.GetByTestId("program-state")).ToHaveTextAsync("Gesloten");
+        await desk.GotoAsync(site.Url($"/beheer/regelingen/{programId}"));
+        await Expect(desk.GetByTestId("reconciles")).ToContainTextAsync("Het geld klopt");
+    }
+
+    [Fact]
+    public async Task a_connector_cannot_manage_a_program()
+    {
+        var program = await site.SeedProgramAsync("Seghwaert Doet (geen beheer)", ("Iepenlaan", 2));
+        var desk = await browser.NewPageAsync(Screen.Desktop);
+        await desk.GotoAsync(site.Url("/beheer/inloggen"));
+        await SignInAsync(desk, WaardechequeSite.ModeratorEmail);
+        await desk.GotoAsync(site.Url($"/beheer/regelingen/{program.Id}/beheren"));
+        Assert.Contains("geenToegang=1", desk.Url);
+        var letters = await desk.Context.APIRequest.GetAsync(site.Url($"/beheer/regelingen/{program.Id}/beheren?handler=Letters"),
+            new() { MaxRedirects = 0 });
+        Assert.Equal(302, letters.Status);
+    }
+
+    private static FilePayload Csv(string name, string text) => new() { Name = name, MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(text) };
+
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GetByLabel("E-mailadres").FillAsync(email);
+        await page.GetByLabel("Wachtwoord").FillAsync(WaardechequeSite.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Inloggen" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/beheer/inloggen"));
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}
