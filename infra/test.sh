@@ -17,11 +17,11 @@ export WAARDECHEQUE_TEST_DB
 
 results="$root/TestResults"
 rm -rf "$results"
-dotnet test Waardecheque.sln -c Release --logger "trx" --results-directory "$results" "$@"
+dotnet test Waardecheque.sln -c Release --logger "trx" "$@"
 status=$?
 
 passed=0; failed=0; skipped=0; executed=0
-for trx in "$results"/*.trx; do
+for trx in "$results"/*/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
   get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
