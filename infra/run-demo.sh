@@ -24,4 +24,6 @@ export Waardecheque__CodeKey="${WAARDECHEQUE_CODE_KEY:-demo-only-key-do-not-use-
 # a municipality's deployment decides for itself (docs/decisions.md).
 export Waardecheque__Printing__PdfSharpLicense="${WAARDECHEQUE_PDFSHARP_LICENSE:-AGPL}"
 
-dotnet run -c Release --project src/Waardecheque.Web -- --urls "http://127.0.0.1:$port"
+# No launch profile: the demo runs as production would (no development-only endpoints).
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
+dotnet run -c Release --no-launch-profile --project src/Waardecheque.Web -- --urls "http://127.0.0.1:$port"

@@ -256,13 +256,13 @@ internal sealed class DemoSeed(
         text.AppendLine($"App:      {s.BaseUrl}");
         text.AppendLine($"API:      {s.BaseUrl}/openapi/v1.json");
         text.AppendLine($"Program:  {s.ProgramId}   (ideas: {s.BaseUrl}{ApiServices.Prefix}/programs/{s.ProgramId}/ideas)");
-        text.AppendLine("Staff sign-in (POST /api/v1/staff/sessions {email, password}):");
+        text.AppendLine($"Staff sign-in: {s.BaseUrl}/beheer/inloggen (API: POST /api/v1/staff/sessions {{email, password}}):");
         text.AppendLine($"  admin      {s.AdminEmail ?? "(no bootstrap admin configured)"}   {s.AdminPassword}");
         text.AppendLine($"  moderator  {ModeratorEmail}   {ModeratorPassword}");
         text.AppendLine($"  auditor    {AuditorEmail}   {AuditorPassword}");
         text.AppendLine("Residents (cheque letters):");
         foreach (var c in s.Cheques) text.AppendLine($"  {c.Address,-18} {c.Code}   {c.Url}");
-        text.AppendLine("Resident sign-in with a code (the /c/{code} pages come later):");
+        text.AppendLine("Residents open a link above (the QR code on their letter); over the API they sign in with the code:");
         text.AppendLine($"  curl -s -X POST {s.BaseUrl}{ApiServices.Prefix}/resident/sessions -H 'Content-Type: application/json' " +
                         $"-d '{{\"code\":\"{s.Cheques[0].Code}\"}}'");
         text.AppendLine("================");
