@@ -14,16 +14,7 @@ internal sealed class AuthSchema(NpgsqlDataSource db, DbSchema schema) : IStartu
 
     public string Name => "auth schema";
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(Sql(schema), connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task RunAsync(CancellationToken cancellationToken) => DbSchema.ApplyAsync(db, Sql(schema), cancellationToken);
 
     internal static string Sql(DbSchema s) => $"""
         select pg_advisory_xact_lock({MigrationLock});

@@ -23,6 +23,16 @@ public sealed partial record DbSchema
     /// <summary>A table in this schema as a quoted, qualified name.</summary>
     public string Table(string table) => $"{Quoted}.\"{table}\"";
 
+    /// <summary>Runs a DDL script in one transaction (scripts take an advisory lock first, so two processes never race).</summary>
+    public static async Task ApplyAsync(Npgsql.NpgsqlDataSource db, string sql, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var command = new Npgsql.NpgsqlCommand(sql, connection, transaction))
+            await command.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex SafeName();
 }
