@@ -112,6 +112,25 @@ public sealed class MunicipalityJourneyTests(BrowserSession browser, Waardechequ
     }
 
     [Fact]
+    public async Task an_address_file_over_a_megabyte_is_read_and_its_one_bad_row_shown()
+    {
+        var program = await site.SeedProgramAsync("Seghwaert Doet (groot bestand)", ("Esdoornlaan", 1));
+        var csv = new StringBuilder(Header);
+        for (var i = 1; i <= 30_000; i++) csv.Append($"2716 AB,{i},,,Esdoornlaan,BU06370301\n");
+        csv.Append("2716 AB,0,,,Esdoornlaan,BU06370301\n");   // line 30002: no house number 0
+        Assert.True(csv.Length > 1024 * 1024);
+        var desk = await browser.NewPageAsync(Screen.Desktop);
+        await desk.GotoAsync(site.Url("/beheer/inloggen"));
+        await SignInAsync(desk, WaardechequeSite.AdminEmail);
+        await desk.GotoAsync(site.Url($"/beheer/regelingen/{program.Id}/beheren"));
+        await desk.GetByLabel("Adressenbestand (CSV)").SetInputFilesAsync(Csv("groot.csv", csv.ToString()));
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Adressen inlezen" }).ClickAsync();
+        await Expect(desk.GetByTestId("bad-rows").Locator("tbody tr td")).ToHaveTextAsync(["30002", "huisnummer",
+            "Een huisnummer is een heel getal van 1 tot en met 99999."]);
+        await Expect(desk.GetByTestId("counts")).ToHaveTextAsync("1 adressen ingelezen · 1 cheques uitgegeven");
+    }
+
+    [Fact]
     public async Task a_connector_cannot_manage_a_program()
     {
         var program = await site.SeedProgramAsync("Seghwaert Doet (geen beheer)", ("Iepenlaan", 2));

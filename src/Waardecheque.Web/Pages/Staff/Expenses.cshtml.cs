@@ -16,6 +16,12 @@ public sealed class ExpensesModel(PageExpenses expenses, CommandBus bus, Receipt
 {
     public IReadOnlyList<ExpenseView> Expenses { get; private set; } = [];
 
+    /// <summary>The expense the last action was about: its field problems are shown next to its inputs.</summary>
+    public Guid? ActedOn { get; private set; }
+
+    public string? FieldProblem(Guid expenseId, string field) =>
+        ActedOn == expenseId && FieldProblems.TryGetValue(field, out var message) ? message : null;
+
     private Guid StaffId => User.SubjectId()!.Value;
 
     public async Task OnGetAsync() => await LoadAsync();
@@ -44,6 +50,7 @@ public sealed class ExpensesModel(PageExpenses expenses, CommandBus bus, Receipt
     {
         var expense = await expenses.GetAsync(expenseId, HttpContext.RequestAborted);
         if (expense is null) return NotFound();
+        ActedOn = expenseId;
         if (await TryInvokeAsync(bus, command(expense))) Notice = T.F(done, expense.Payee, T.Euros(expense.AmountCents));
         await LoadAsync();
         return Page();

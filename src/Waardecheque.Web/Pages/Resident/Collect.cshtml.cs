@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Mvc;
+using Waardecheque.Domain.Cheques;
+using Waardecheque.Domain.Ideas;
+using Waardecheque.Messaging;
+using Waardecheque.Web.Auth;
+using Waardecheque.Web.Errors;
+using Waardecheque.Web.PagesSupport;
+
+namespace Waardecheque.Web.Pages.Resident;
+
+/// <summary>
+/// <c>/ideeen/{id}/verzamelen</c>: the initiator collects neighbours' paper cheques into their open idea, one after
+/// another, by camera (jsQR) or by typing the code. Each cheque is pledged as far as the rules allow
+/// (<see cref="CollectCheque"/>); whether the initiator may do this, and how much, is the domain's.
+/// </summary>
+public sealed class CollectModel(PageQueries queries, CommandBus bus, ChequeSignIn signIn) : ResidentPage(queries)
+{
+    public IdeaView? Idea { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id) => await LoadAsync(id) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(Guid id, [FromForm] string? code)
+    {
+        if (!await LoadAsync(id)) return NotFound();
+        CodeResult found;
+        try
+        {
+            found = await signIn.FindAsync(HttpContext, code);
+        }
+        catch (ApiProblemException e) when (e.Status == StatusCodes.Status429TooManyRequests)
+        {
+            Problem = T["code.limited"];
+            return Page();
+        }
+        if (found.Outcome == CodeOutcome.Malformed) FieldProblems["code"] = T["code.malformed"];
+        else if (found.Outcome == CodeOutcome.Unknown) FieldProblems["code"] = T["code.unknown"];
+        if (FieldProblems.Count > 0)
+        {
+            Problem = FieldProblems["code"];
+            return Page();
+        }
+        var household = await Queries.HouseholdOfAsync(ChequeId, HttpContext.RequestAborted);
+        try
+        {
+            var result = await bus.InvokeAsync(new CollectCheque(id, found.ChequeId!.Value, household), new MessageContext(User.Actor()),
+                HttpContext.RequestAborted);
+            var pledged = result.Appended.Select(e => e.Data).OfType<CreditPledged>().Sum(p => p.AmountCents);
+            Notice = T.F("collect.done", T.Euros(pledged));
+        }
+        catch (Waardecheque.Domain.RuleViolation e)
+        {
+            Problem = T.Rule(e);
+        }
+        await LoadAsync(id);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id)
+    {
+        if (!await LoadChequeAsync()) return false;
+        Idea = await Queries.IdeaAsync(id, HttpContext.RequestAborted);
+        var household = await Queries.HouseholdOfAsync(ChequeId, HttpContext.RequestAborted);
+        return Idea is not null && Idea.InitiatorHouseholdId == household;
+    }
+}
