@@ -109,13 +109,27 @@ public sealed class StaffJourneyTests(BrowserSession browser, WaardechequeSite s
         await desk.GetByRole(AriaRole.Button, new() { Name = "Cheque activeren namens de bewoner" }).ClickAsync();
         await Expect(desk.GetByTestId("cheque-state")).ToHaveTextAsync("Actief");
 
-        await desk.GetByLabel("Idee").SelectOptionAsync(new SelectOptionValue { Value = ideaId.ToString() });
+        await desk.GetByLabel("Idee", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Value = ideaId.ToString() });
         await desk.GetByLabel("Bedrag in euro").FillAsync("2,50");
         await desk.GetByRole(AriaRole.Button, new() { Name = "Geld geven" }).ClickAsync();
         await Expect(desk.GetByRole(AriaRole.Status)).ToHaveTextAsync("Gelukt: € 2,50 gegeven aan \"Jeu-de-boulesbaan\".");
         await Expect(desk.GetByTestId("available")).ToHaveTextAsync("€ 5,00");
         await AxeScan.AssertNoSeriousViolationsAsync(desk);
         await desk.SaveScreenshotAsync("verbinder-inloop-desktop");
+
+        // A resident without a smartphone also proposes an idea through the connector.
+        await desk.GetByLabel("Naam van je idee").FillAsync("Plantenbakken Eikenlaan");
+        await desk.GetByLabel("Wat wil je doen?").FillAsync("Vier bakken met bloemen langs de stoep.");
+        await desk.GetByLabel("Hoeveel geld is nodig? (euro)").FillAsync("veel");
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).ClickAsync();
+        await Expect(desk.GetByRole(AriaRole.Alert)).ToContainTextAsync("Niet alle velden zijn goed ingevuld");
+        await desk.GetByLabel("Hoeveel geld is nodig? (euro)").FillAsync("40,00");
+        await desk.GetByLabel("Tot wanneer mogen buren geld geven?").FillAsync(DateTime.Today.AddDays(20).ToString("yyyy-MM-dd"));
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).ClickAsync();
+        await Expect(desk.GetByRole(AriaRole.Status)).ToHaveTextAsync("Het idee 'Plantenbakken Eikenlaan' is ingediend namens de bewoner.");
+        await AxeScan.AssertNoSeriousViolationsAsync(desk);
+        await desk.GetByRole(AriaRole.Link, new() { Name = "Ideeën beoordelen" }).ClickAsync();
+        await Expect(desk.GetByRole(AriaRole.Heading, new() { Name = "Plantenbakken Eikenlaan" })).ToBeVisibleAsync();
 
         var events = await site.EventsAsync(resident.Id);
         var staff = site.ModeratorId.ToString();

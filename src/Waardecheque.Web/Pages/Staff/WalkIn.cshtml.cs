@@ -9,7 +9,7 @@ using Waardecheque.Web.PagesSupport;
 namespace Waardecheque.Web.Pages.Staff;
 
 /// <summary>
-/// <c>/beheer/inloop</c>: a connector types a resident's code and acts for them (activate, pledge). Every command
+/// <c>/beheer/inloop</c>: a connector types a resident's code and acts for them (activate, pledge, propose). Every command
 /// carries <c>OnBehalfOfStaffId</c> and the connector as actor, so the events say who did it for whom. The cheque id
 /// travels in the form, never the code; staff may act for any cheque, the rules still decide what is allowed.
 /// </summary>
@@ -18,6 +18,7 @@ public sealed class WalkInModel(PageQueries queries, CommandBus bus, ChequeSignI
     public ChequeView? Cheque { get; private set; }
     public IReadOnlyList<IdeaView> OpenIdeas { get; private set; } = [];
     public Guid? SelectedIdea { get; private set; }
+    [BindProperty] public ProposeForm Form { get; set; } = new();
 
     private Guid StaffId => User.SubjectId()!.Value;
 
@@ -67,6 +68,21 @@ public sealed class WalkInModel(PageQueries queries, CommandBus bus, ChequeSignI
             Notice = T.F("walkin.pledged", T.Euros(cents.Value), idea?.Title ?? "");
             await LoadAsync(chequeId);
         }
+        return Page();
+    }
+
+    /// <summary>A resident without a smartphone proposes an idea through the connector; the domain's rules apply as ever.</summary>
+    public async Task<IActionResult> OnPostProposeAsync([FromForm] Guid chequeId)
+    {
+        await LoadAsync(chequeId);
+        if (Cheque is null) return Page();
+        var command = Form.ToCommand(Guid.CreateVersion7(), Cheque, StaffId, FieldProblems, T);
+        if (command is not null && await TryInvokeAsync(bus, command))
+        {
+            Notice = T.F("walkin.proposed", command.Title.Trim());
+            Form = new ProposeForm();
+        }
+        else Problem ??= T.IsEnglish ? "Not every field is filled in correctly." : "Niet alle velden zijn goed ingevuld.";
         return Page();
     }
 
