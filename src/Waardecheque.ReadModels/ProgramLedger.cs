@@ -11,6 +11,12 @@ namespace Waardecheque.ReadModels;
 public sealed record LedgerLine(long Seq, DateTimeOffset Time, string EventType, string DebitAccount, string CreditAccount,
     long AmountCents, Guid StreamId, string? Actor);
 
+/// <summary>The program's figures at the end of one UTC day on which at least one of its events happened.</summary>
+public sealed record DailyFigures(DateOnly Date, AuditFigures Figures);
+
+/// <summary>The figures per day with an event, in date order, and the books after the last event.</summary>
+public sealed record LedgerHistory(IReadOnlyList<DailyFigures> Days, Books Final);
+
 /// <summary>
 /// A program's books and journal, folded live from the event log in sequence order (Marten's "live aggregation"):
 /// the same pure <see cref="Books"/> and <see cref="Journal"/> the property tests check, so the auditor sees exactly
@@ -22,19 +28,39 @@ public static class ProgramLedger
     public static async Task<Books> BooksAsync(DocumentStore store, Guid programId, CancellationToken ct = default)
     {
         var books = Books.Empty;
-        await foreach (var (_, after) in ReadAsync(store, programId, ct)) books = after;
+        await foreach (var (_, _, after) in ReadAsync(store, programId, ct)) books = after;
         return books;
+    }
+
+    /// <summary>
+    /// The books folded once, with a snapshot of the figures at the end of every UTC day (of the event timestamp) on
+    /// which the program had an event; <see cref="LedgerHistory.Final"/> equals <see cref="BooksAsync"/>.
+    /// </summary>
+    public static async Task<LedgerHistory> DailyFiguresAsync(DocumentStore store, Guid programId, CancellationToken ct = default)
+    {
+        var days = new List<DailyFigures>();
+        var books = Books.Empty;
+        DateOnly? day = null;
+        await foreach (var (_, time, after) in ReadAsync(store, programId, ct))
+        {
+            var date = DateOnly.FromDateTime(time.UtcDateTime);
+            if (day is { } previous && previous != date) days.Add(new DailyFigures(previous, books.Figures()));
+            day = date;
+            books = after;
+        }
+        if (day is { } last) days.Add(new DailyFigures(last, books.Figures()));
+        return new LedgerHistory(days, books);
     }
 
     public static async IAsyncEnumerable<LedgerLine> JournalAsync(DocumentStore store, Guid programId,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await foreach (var (lines, _) in ReadAsync(store, programId, ct))
+        await foreach (var (lines, _, _) in ReadAsync(store, programId, ct))
             foreach (var line in lines) yield return line;
     }
 
-    /// <summary>Every event of the program with its journal lines and the books after it.</summary>
-    private static async IAsyncEnumerable<(IReadOnlyList<LedgerLine> Lines, Books After)> ReadAsync(DocumentStore store,
+    /// <summary>Every event of the program with its journal lines, its timestamp and the books after it.</summary>
+    private static async IAsyncEnumerable<(IReadOnlyList<LedgerLine> Lines, DateTimeOffset Time, Books After)> ReadAsync(DocumentStore store,
         Guid programId, [EnumeratorCancellation] CancellationToken ct)
     {
         var types = store.Options.Events;
@@ -61,7 +87,8 @@ public static class ProgramLedger
             var seq = reader.GetInt64(0);
             var time = reader.GetFieldValue<DateTimeOffset>(1);
             var actor = reader.IsDBNull(5) ? null : reader.GetString(5);
-            yield return ([.. lines.Select(l => new LedgerLine(seq, time, alias, l.DebitAccount, l.CreditAccount, l.AmountCents, streamId, actor))], books);
+            yield return ([.. lines.Select(l => new LedgerLine(seq, time, alias, l.DebitAccount, l.CreditAccount, l.AmountCents, streamId, actor))],
+                time, books);
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain.Ledger;
 using Waardecheque.EventStore;
@@ -15,7 +13,7 @@ namespace Waardecheque.Web.Api.Audit;
 /// <summary>The auditor's view (API.md "Audit"): the figures, the double-entry journal and the integrity check.</summary>
 internal sealed class AuditEndpoints : IEndpointModule
 {
-    public const string JournalHeader = "seq,time,eventType,debitAccount,creditAccount,amountCents,streamId,actor";
+    public const string JournalHeader = JournalCsv.Header;
 
     public void Map(IEndpointRouteBuilder endpoints)
     {
@@ -56,18 +54,7 @@ internal sealed class AuditEndpoints : IEndpointModule
     {
         var ct = http.RequestAborted;
         await RequireProgramAsync(holder, id, ct);
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"journaal-{id}.csv\"";
-        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 64 * 1024);
-        await writer.WriteAsync(JournalHeader + "\n");
-        await foreach (var l in ProgramLedger.JournalAsync(holder.Store, id, ct))
-        {
-            await writer.WriteAsync(string.Join(',',
-                l.Seq.ToString(CultureInfo.InvariantCulture),
-                l.Time.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture),
-                Csv(l.EventType), Csv(l.DebitAccount), Csv(l.CreditAccount),
-                l.AmountCents.ToString(CultureInfo.InvariantCulture), l.StreamId.ToString(), Csv(l.Actor ?? "")) + "\n");
-        }
+        await JournalCsv.WriteAsync(http.Response, holder.Store, id, ct);
     }
 
     private static async Task<Ok<IntegrityReport>> VerifyAsync(StoreHolder holder, CancellationToken ct) =>
@@ -76,12 +63,5 @@ internal sealed class AuditEndpoints : IEndpointModule
     private static async Task RequireProgramAsync(StoreHolder holder, Guid id, CancellationToken ct)
     {
         if (await ProgramQueries.GetAsync(holder.Store.DataSource, id, ct, withCounts: false) is null) throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
-    }
-
-    /// <summary>RFC 4180 quoting, and no leading formula characters a spreadsheet would execute.</summary>
-    internal static string Csv(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@') value = "'" + value;
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 }
