@@ -17,7 +17,9 @@ export WAARDECHEQUE_TEST_DB
 
 results="$root/TestResults"
 rm -rf "$results"
-dotnet test Waardecheque.sln -c Release --logger "trx" "$@"
+# Build with every core, then run the test projects one after another (-m:1): the browser tests drive chromium
+# against a live app and must not share two cores with four other test assemblies.
+dotnet build Waardecheque.sln -c Release && dotnet test Waardecheque.sln -c Release --no-build -m:1 --logger "trx" "$@"
 status=$?
 
 passed=0; failed=0; skipped=0; executed=0

@@ -36,5 +36,31 @@ public abstract class WcPageModel : PageModel
         }
     }
 
+    /// <summary>
+    /// A cheque from a code someone typed or scanned for another household (walk-in, collecting paper cheques):
+    /// its id, or null with the reason in <see cref="Problem"/> and the code field's problem.
+    /// </summary>
+    protected async Task<Guid?> FindChequeAsync(ChequeSignIn signIn, string? code)
+    {
+        CodeResult found;
+        try
+        {
+            found = await signIn.FindAsync(HttpContext, code);
+        }
+        catch (Errors.ApiProblemException e) when (e.Status == StatusCodes.Status429TooManyRequests)
+        {
+            Problem = T["code.limited"];
+            return null;
+        }
+        if (found.Outcome == CodeOutcome.Malformed) FieldProblems["code"] = T["code.malformed"];
+        else if (found.Outcome == CodeOutcome.Unknown) FieldProblems["code"] = T["code.unknown"];
+        if (FieldProblems.TryGetValue("code", out var problem))
+        {
+            Problem = problem;
+            return null;
+        }
+        return found.ChequeId;
+    }
+
     protected string? LocalOrNull(string? url) => !string.IsNullOrEmpty(url) && Url.IsLocalUrl(url) ? url : null;
 }

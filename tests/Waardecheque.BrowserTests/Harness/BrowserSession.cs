@@ -30,8 +30,11 @@ public sealed class BrowserSession : IAsyncLifetime
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ];
 
-    /// <summary>How long one Playwright action or navigation may take before the test fails (not a speed check).</summary>
-    public const float ActionTimeoutMs = 15_000;
+    /// <summary>
+    /// How long one Playwright action, navigation or expectation may take before the test fails. Not a speed check:
+    /// generous, because CI machines have two cores and a loaded one once took over 15 s for a page.
+    /// </summary>
+    public const float ActionTimeoutMs = 45_000;
 
     private readonly List<IBrowserContext> _contexts = [];
     private readonly List<IBrowser> _extraBrowsers = [];
@@ -43,6 +46,7 @@ public sealed class BrowserSession : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Assertions.SetDefaultExpectTimeout(ActionTimeoutMs);
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException(

@@ -22,27 +22,11 @@ public sealed class CollectModel(PageQueries queries, CommandBus bus, ChequeSign
     public async Task<IActionResult> OnPostAsync(Guid id, [FromForm] string? code)
     {
         if (!await LoadAsync(id)) return NotFound();
-        CodeResult found;
-        try
-        {
-            found = await signIn.FindAsync(HttpContext, code);
-        }
-        catch (ApiProblemException e) when (e.Status == StatusCodes.Status429TooManyRequests)
-        {
-            Problem = T["code.limited"];
-            return Page();
-        }
-        if (found.Outcome == CodeOutcome.Malformed) FieldProblems["code"] = T["code.malformed"];
-        else if (found.Outcome == CodeOutcome.Unknown) FieldProblems["code"] = T["code.unknown"];
-        if (FieldProblems.Count > 0)
-        {
-            Problem = FieldProblems["code"];
-            return Page();
-        }
+        if (await FindChequeAsync(signIn, code) is not { } chequeId) return Page();
         var household = await Queries.HouseholdOfAsync(ChequeId, HttpContext.RequestAborted);
         try
         {
-            var result = await bus.InvokeAsync(new CollectCheque(id, found.ChequeId!.Value, household), new MessageContext(User.Actor()),
+            var result = await bus.InvokeAsync(new CollectCheque(id, chequeId, household), new MessageContext(User.Actor()),
                 HttpContext.RequestAborted);
             var pledged = result.Appended.Select(e => e.Data).OfType<CreditPledged>().Sum(p => p.AmountCents);
             Notice = T.F("collect.done", T.Euros(pledged));

@@ -26,20 +26,7 @@ public sealed class WalkInModel(PageQueries queries, CommandBus bus, ChequeSignI
 
     public async Task<IActionResult> OnPostFindAsync([FromForm] string? code)
     {
-        CodeResult found;
-        try
-        {
-            found = await signIn.FindAsync(HttpContext, code);
-        }
-        catch (ApiProblemException e) when (e.Status == StatusCodes.Status429TooManyRequests)
-        {
-            Problem = T["code.limited"];
-            return Page();
-        }
-        if (found.Outcome == CodeOutcome.Malformed) FieldProblems["code"] = T["code.malformed"];
-        else if (found.Outcome == CodeOutcome.Unknown) FieldProblems["code"] = T["code.unknown"];
-        else await LoadAsync(found.ChequeId!.Value);
-        if (FieldProblems.Count > 0) Problem = FieldProblems["code"];
+        if (await FindChequeAsync(signIn, code) is { } chequeId) await LoadAsync(chequeId);
         return Page();
     }
 
