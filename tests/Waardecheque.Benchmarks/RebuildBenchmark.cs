@@ -157,23 +157,4 @@ public static class RebuildBenchmark
                 $"select count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by {order})), '') from {table} t");
         return prints;
     }
-
-    private sealed class CountingProjection : IProjection
-    {
-        public long Count;
-        public string Name => "bench_counter";
-        public Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct) => Task.CompletedTask;
-
-        public Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
-        {
-            Count += events.Count;
-            return Task.CompletedTask;
-        }
-
-        public Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
-        {
-            Count = 0;
-            return Task.CompletedTask;
-        }
-    }
 }

@@ -41,23 +41,4 @@ public static class VerifyBenchmark
         var rebuildSeconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"replay     : {counter.Count} events into a no-op projection in {rebuildSeconds:F1} s = {counter.Count / rebuildSeconds:F0} events/s");
     }
-
-    private sealed class CountingProjection : IProjection
-    {
-        public long Count;
-        public string Name => "bench_counter";
-        public Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct) => Task.CompletedTask;
-
-        public Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
-        {
-            Count += events.Count;
-            return Task.CompletedTask;
-        }
-
-        public Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
-        {
-            Count = 0;
-            return Task.CompletedTask;
-        }
-    }
 }
