@@ -31,6 +31,32 @@ for trx in "$results"/*/*.trx; do
   executed=$((executed + $(get executed))); skipped=$((skipped + $(get notExecuted)))
 done
 
+# Browser tests drive a real chromium against a live app on a two-core machine; a slow moment can still make one
+# miss its 45 s wait. A failed browser test is run once more on its own, and counts as passed only if it passes then;
+# it is always named below as flaky, so the flake is seen and can be fixed. Any other failure, or more than three
+# failing browser tests (that is a real breakage, not a slow moment), is never retried.
+browser_trx=$(ls "$results"/Waardecheque.BrowserTests/*.trx 2>/dev/null | head -1)
+failed_browser=()
+if [ -n "$browser_trx" ]; then
+  mapfile -t failed_browser < <(grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$browser_trx" \
+    | sed 's/.* testName="\([^"(]*\).*/\1/' | sort -u)
+fi
+if [ "$status" -ne 0 ] && [ "${#failed_browser[@]}" -gt 0 ] && [ "${#failed_browser[@]}" -le 3 ] \
+   && [ "$failed" -eq "${#failed_browser[@]}" ]; then
+  filter=$(printf 'FullyQualifiedName=%s|' "${failed_browser[@]}"); filter=${filter%|}
+  echo "retrying ${#failed_browser[@]} failed browser test(s) once: ${failed_browser[*]}"
+  retry_dir="$root/TestResults-retry"; rm -rf "$retry_dir"
+  if dotnet test tests/Waardecheque.BrowserTests -c Release --no-build --logger "trx" \
+       --results-directory "$retry_dir" --filter "$filter"; then
+    retry_counters=$(grep -o '<Counters [^>]*>' "$retry_dir"/*.trx | head -1)
+    retry_passed=$(echo "$retry_counters" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p')
+    if [ "${retry_passed:-0}" -eq "${#failed_browser[@]}" ]; then
+      for name in "${failed_browser[@]}"; do echo "flaky (failed, then passed on retry): $name"; done
+      passed=$((passed + retry_passed)); failed=$((failed - retry_passed)); status=0
+    fi
+  fi
+fi
+
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 echo "$line"

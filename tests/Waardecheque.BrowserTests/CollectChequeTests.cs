@@ -26,11 +26,11 @@ public sealed class CollectChequeTests(BrowserSession browser, WaardechequeSite 
             var phone = await browser.NewPageAsync(options, cameraBrowser);
             await phone.GotoAsync(site.Url($"/c/{initiator.Code}"));
             await phone.GotoAsync(site.Url($"/ideeen/{ideaId}"));
-            await phone.GetByRole(AriaRole.Link, new() { Name = "Papieren cheques van buren verzamelen" }).TapAsync();
+            await phone.GetByRole(AriaRole.Link, new() { Name = "Papieren cheques van buren verzamelen" }).ClickAsync();
             await phone.WaitForURLAsync(site.Url($"/ideeen/{ideaId}/verzamelen"));
             await AxeScan.AssertNoSeriousViolationsAsync(phone);
 
-            await phone.GetByRole(AriaRole.Button, new() { Name = "Scan de QR-code met de camera" }).TapAsync();
+            await phone.GetByRole(AriaRole.Button, new() { Name = "Scan de QR-code met de camera" }).ClickAsync();
             // The whole € 7,50 fits (two more households can still give € 1,00 each).
             await Assertions.Expect(phone.Locator("p.notice[role=status]")).ToHaveTextAsync("Gelukt: € 7,50 van deze cheque gaat naar je idee.");
             await Assertions.Expect(phone.GetByTestId("progress")).ToContainTextAsync("€ 7,50 van € 12,00");
@@ -38,7 +38,7 @@ public sealed class CollectChequeTests(BrowserSession browser, WaardechequeSite 
 
             // Typing works too; now only € 3,50 fits (one more household must still be able to give € 1,00), the rest stays.
             await phone.GetByLabel("Code van je waardecheque").FillAsync(second.Code.ToString().ToLowerInvariant());
-            await phone.GetByRole(AriaRole.Button, new() { Name = "Cheque toevoegen" }).TapAsync();
+            await phone.GetByRole(AriaRole.Button, new() { Name = "Cheque toevoegen" }).ClickAsync();
             await Assertions.Expect(phone.Locator("p.notice[role=status]")).ToHaveTextAsync("Gelukt: € 3,50 van deze cheque gaat naar je idee.");
             await Assertions.Expect(phone.GetByTestId("households")).ToHaveTextAsync("2 van 3 huishoudens");
             await AxeScan.AssertNoSeriousViolationsAsync(phone);

@@ -20,7 +20,7 @@ public sealed class ExpenseJourneyTests(BrowserSession browser, WaardechequeSite
         var phone = await browser.NewPageAsync(Screen.Phone);
         await phone.GotoAsync(site.Url($"/c/{program.Cheques[0].Code}"));
         await phone.GotoAsync(site.Url($"/ideeen/{ideaId}"));
-        await phone.GetByRole(AriaRole.Link, new() { Name = "Uitgaven verantwoorden" }).TapAsync();
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Uitgaven verantwoorden" }).ClickAsync();
         await Assertions.Expect(phone.GetByTestId("budget")).ToHaveTextAsync("Budget € 9,00 · verantwoord € 0,00 · nog over € 9,00");
 
         // Over budget: the domain's message, and no file is kept.
@@ -28,12 +28,12 @@ public sealed class ExpenseJourneyTests(BrowserSession browser, WaardechequeSite
         await phone.GetByLabel("Aan wie is betaald?").FillAsync("Tuincentrum De Vaart");
         await phone.GetByLabel("Waarvoor is betaald?").FillAsync("Drie plantenbakken en aarde");
         await phone.GetByLabel("Bon of factuur").SetInputFilesAsync(new FilePayload { Name = "bon.png", MimeType = "image/png", Buffer = Png });
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Uitgave indienen" }).TapAsync();
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Uitgave indienen" }).ClickAsync();
         await Assertions.Expect(phone.GetByRole(AriaRole.Alert)).ToContainTextAsync("Er is nog € 9,00 over van het budget.");
 
         await phone.GetByLabel("Bedrag in euro").FillAsync("8,50");
         await phone.GetByLabel("Bon of factuur").SetInputFilesAsync(new FilePayload { Name = "bon.png", MimeType = "image/png", Buffer = Png });
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Uitgave indienen" }).TapAsync();
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Uitgave indienen" }).ClickAsync();
         await Assertions.Expect(phone.GetByRole(AriaRole.Status)).ToHaveTextAsync("Je uitgave is ingediend. Een buurtverbinder kijkt ernaar.");
         await Assertions.Expect(phone.GetByTestId("expense-state")).ToHaveTextAsync("Wacht op beoordeling");
         await AxeScan.AssertNoSeriousViolationsAsync(phone);

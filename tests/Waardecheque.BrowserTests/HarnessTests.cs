@@ -52,7 +52,7 @@ public sealed class HarnessTests(BrowserSession browser, SampleSite sample) : IC
         await page.GotoAsync(Url("/cheque"));
         await page.GetByLabel("Titel van je idee").FillAsync("Bankje bij de speeltuin <b>nu</b>");
         await page.GetByLabel("Hoeveel wil je inleggen? (in euro)").FillAsync("3");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).TapAsync(); // touch, as on a phone
+        await page.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).ClickAsync(); // a click, not a tap: see BrowserSession.ActionTimeoutMs
 
         await page.WaitForURLAsync("**/idee");
         Assert.Equal("Bedankt!", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).TextContentAsync());

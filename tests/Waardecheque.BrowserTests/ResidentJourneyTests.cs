@@ -36,17 +36,17 @@ public sealed class ResidentJourneyTests(BrowserSession browser, WaardechequeSit
         await AxeScan.AssertNoSeriousViolationsAsync(page);
         await page.SaveScreenshotAsync("resident-mijn-cheque-phone");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Bankje bij de speeltuin" }).TapAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Bankje bij de speeltuin" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Bankje bij de speeltuin");
 
         // Less than the minimum: the domain's own Dutch message (P1), nothing pledged.
         await page.GetByLabel("Bedrag in euro").FillAsync("0,50");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Geld geven" }).TapAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Geld geven" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Zeg minstens € 1,00 toe");
         await AxeScan.AssertNoSeriousViolationsAsync(page);
 
         await page.GetByLabel("Bedrag in euro").FillAsync("5");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Geld geven" }).TapAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Geld geven" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Gelukt: je gaf € 5,00 aan dit idee.");
         await Expect(page.GetByTestId("households")).ToHaveTextAsync("2 van 3 huishoudens");
         await Expect(page.GetByTestId("my-pledge")).ToHaveTextAsync("€ 5,00");
@@ -63,7 +63,7 @@ public sealed class ResidentJourneyTests(BrowserSession browser, WaardechequeSit
         await AxeScan.AssertNoSeriousViolationsAsync(page);
         await page.SaveScreenshotAsync("resident-idee-gelukt-phone");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Terug naar mijn cheque" }).TapAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Terug naar mijn cheque" }).ClickAsync();
         await Expect(page.GetByTestId("available")).ToHaveTextAsync("€ 2,50");
         await Expect(page.GetByText("€ 5,00 · gelukt: het idee gaat door")).ToBeVisibleAsync();
 
@@ -82,16 +82,16 @@ public sealed class ResidentJourneyTests(BrowserSession browser, WaardechequeSit
         var page = await browser.NewPageAsync(Screen.Phone);
         await page.GotoAsync(site.Url($"/c/{resident.Code}"));
         await page.GotoAsync(site.Url($"/ideeen/{ideaId}"));
-        await page.GetByText("Geef alles wat ik nog heb (€ 7,50)").TapAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Geld geven" }).TapAsync();
+        await page.GetByText("Geef alles wat ik nog heb (€ 7,50)").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Geld geven" }).ClickAsync();
         // P7 in the domain's words: two more households must still be able to join.
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Er moeten nog 2 huishouden(s) meedoen");
 
         await page.GetByLabel("Bedrag in euro").FillAsync("3,00");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Geld geven" }).TapAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Geld geven" }).ClickAsync();
         await Expect(page.GetByTestId("my-pledge")).ToHaveTextAsync("€ 3,00");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Mijn geld terugnemen" }).TapAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mijn geld terugnemen" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Je geld staat weer op je cheque.");
         await page.GotoAsync(site.Url("/mijn-cheque"));
         await Expect(page.GetByTestId("available")).ToHaveTextAsync("€ 7,50");
@@ -107,14 +107,14 @@ public sealed class ResidentJourneyTests(BrowserSession browser, WaardechequeSit
         var page = await browser.NewPageAsync(Screen.Phone);
         await page.GotoAsync(site.Url("/code"));
         await page.GetByLabel("Code van je waardecheque").FillAsync(typo);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Verder" }).TapAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verder" }).ClickAsync();
         await Expect(page.GetByText("Deze code klopt niet. Kijk of je hem goed hebt overgetypt")).ToBeVisibleAsync();
         await Expect(page.GetByLabel("Code van je waardecheque")).ToHaveAttributeAsync("aria-invalid", "true");
         await AxeScan.AssertNoSeriousViolationsAsync(page);
         await page.SaveScreenshotAsync("resident-code-typfout-phone");
 
         await page.GetByLabel("Code van je waardecheque").FillAsync(code.ToLowerInvariant().Replace("-", " "));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Verder" }).TapAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verder" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(site.Url("/mijn-cheque"));
         await Expect(page.GetByTestId("available")).ToHaveTextAsync("€ 7,50");
     }
@@ -127,14 +127,14 @@ public sealed class ResidentJourneyTests(BrowserSession browser, WaardechequeSit
         await page.GotoAsync(site.Url($"/c/{program.Cheques[0].Code}"));
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "nl");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Read this page in English" }).TapAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Read this page in English" }).ClickAsync();
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("My value cheque");
         await Expect(page.GetByTestId("available")).ToHaveTextAsync("€7.50");
         await AxeScan.AssertNoSeriousViolationsAsync(page);
         await page.SaveScreenshotAsync("resident-my-cheque-english-phone");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Propose an idea" }).First.TapAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Propose an idea" }).First.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Propose an idea");
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
     }

@@ -15,7 +15,7 @@ public sealed class StaffJourneyTests(BrowserSession browser, WaardechequeSite s
 
         var phone = await browser.NewPageAsync(Screen.Phone);
         await phone.GotoAsync(site.Url($"/c/{resident.Code}"));
-        await phone.GetByRole(AriaRole.Link, new() { Name = "Idee voorstellen" }).First.TapAsync();
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Idee voorstellen" }).First.ClickAsync();
         await Expect(phone.GetByText("Minstens 3 huishoudens van verschillende adressen moeten meedoen.")).ToBeVisibleAsync();
         await Expect(phone.GetByText("Geen commercieel of politiek doel.")).ToBeVisibleAsync();
         await AxeScan.AssertNoSeriousViolationsAsync(phone);
@@ -26,12 +26,12 @@ public sealed class StaffJourneyTests(BrowserSession browser, WaardechequeSite s
         await phone.GetByLabel("Wat wil je doen?").FillAsync("Een middag samen eten op het grasveld.");
         await phone.GetByLabel("Hoeveel geld is nodig? (euro)").FillAsync("2000");
         await phone.GetByLabel("Tot wanneer mogen buren geld geven?").FillAsync(DateTime.Today.AddDays(20).ToString("yyyy-MM-dd"));
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).TapAsync();
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).ClickAsync();
         await Expect(phone.GetByText("Het doelbedrag ligt tussen € 3,00 en € 1.500,00.").Last).ToBeVisibleAsync();
         await AxeScan.AssertNoSeriousViolationsAsync(phone);
 
         await phone.GetByLabel("Hoeveel geld is nodig? (euro)").FillAsync("60,00");
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).TapAsync();
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).ClickAsync();
         await Expect(phone.GetByRole(AriaRole.Status)).ToHaveTextAsync("Je idee is ingediend. Een buurtverbinder kijkt ernaar.");
         await Expect(phone.GetByTestId("idea-state")).ToHaveTextAsync("Wacht op beoordeling");
         // Typed HTML is shown as text, never run.
@@ -68,7 +68,7 @@ public sealed class StaffJourneyTests(BrowserSession browser, WaardechequeSite s
         await phone.GetByLabel("Naam van je idee").FillAsync("Reclamebord voor mijn winkel");
         await phone.GetByLabel("Hoeveel geld is nodig? (euro)").FillAsync("30");
         await phone.GetByLabel("Tot wanneer mogen buren geld geven?").FillAsync(DateTime.Today.AddDays(10).ToString("yyyy-MM-dd"));
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).TapAsync();
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).ClickAsync();
         await Expect(phone.GetByTestId("idea-state")).ToHaveTextAsync("Wacht op beoordeling");
 
         var desk = await browser.NewPageAsync(Screen.Desktop);

@@ -34,6 +34,13 @@ public sealed class BrowserSession : IAsyncLifetime
     /// How long one Playwright action, navigation or expectation may take before the test fails. Not a speed check:
     /// generous, because CI machines have two cores and a loaded one once took over 15 s for a page.
     /// </summary>
+    /// <remarks>
+    /// Tests press buttons and links with <c>ClickAsync</c>, never <c>TapAsync</c>, even on the phone screen (which
+    /// still has touch, mobile viewport and device scale). A tap sends touchstart and touchend; chromium's gesture
+    /// detector turns them into a click only if they arrive close together, and on a loaded two-core CI machine they
+    /// once did not: the form was never submitted and the test waited 45 s for a page that never came. The pages
+    /// have no touch-only behaviour, so a click tests the same thing without that race.
+    /// </remarks>
     public const float ActionTimeoutMs = 45_000;
 
     private readonly List<IBrowserContext> _contexts = [];
