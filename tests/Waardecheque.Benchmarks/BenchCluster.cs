@@ -9,7 +9,11 @@ namespace Waardecheque.Benchmarks;
 /// </summary>
 public sealed class BenchCluster : IAsyncDisposable
 {
-    public const string Directory = "/tmp/wc-bench-pg";
+    /// <summary>/tmp/wc-bench-pg, or WAARDECHEQUE_BENCH_PG_DIR so two checkouts can each have one. Runs still
+    /// should not overlap: on two cores they disturb each other's figures (wrap them in
+    /// <c>flock /tmp/wc-bench.lock …</c>).</summary>
+    public static readonly string Directory =
+        Environment.GetEnvironmentVariable("WAARDECHEQUE_BENCH_PG_DIR") is { Length: > 0 } dir ? dir : "/tmp/wc-bench-pg";
 
     private BenchCluster(string root, string connectionString)
     {
