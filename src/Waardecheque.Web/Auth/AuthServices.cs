@@ -15,7 +15,8 @@ public static class AuthServices
         services.AddSingleton<ISessionTokens, SessionTokens>();
         services.AddStartupTask<AuthSchema>();
         services.AddStartupTask<BootstrapAdmin>();
-        services.AddHostedService<ExpiredSessionSweeper>();
+        services.AddSingleton<IHousekeeping, ExpiredSessions>();
+        services.AddHousekeeping();
         services.AddAttemptLimiters();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);

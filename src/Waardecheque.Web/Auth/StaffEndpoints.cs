@@ -45,14 +45,12 @@ internal static class StaffEndpoints
         StaffLoginRequest request, HttpContext http, StaffAccounts staff, ISessionTokens sessions,
         [FromKeyedServices(AttemptLimiters.StaffLogin)] ICodeAttemptLimiter limiter, CancellationToken cancellationToken)
     {
-        limiter.EnsureAllowed(http);
+        // An incomplete request is no guess at a password: it is refused before it can count.
         StaffRequestRules.Check(request).ThrowIfAny();
-        var member = await staff.VerifyAsync(request.Email!, request.Password!, cancellationToken);
-        if (member is null)
-        {
-            limiter.RecordFailure(http);
-            throw ApiProblemException.Unauthorized(WrongCredentials);
-        }
+        var attempt = await limiter.BeginAsync(http);
+        var member = await staff.VerifyAsync(request.Email!, request.Password!, cancellationToken)
+            ?? throw ApiProblemException.Unauthorized(WrongCredentials);
+        await attempt.ForgetAsync();
         var token = await sessions.IssueStaffTokenAsync(member.Id, member.Role, cancellationToken);
         return TypedResults.Ok(new StaffSessionResponse(token.Token, member.Role, token.ExpiresAt));
     }

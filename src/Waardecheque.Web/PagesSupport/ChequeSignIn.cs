@@ -24,14 +24,11 @@ public sealed class ChequeSignIn(StoreHolder holder, CommandBus bus, ICodeAttemp
     public async Task<CodeResult> FindAsync(HttpContext http, string? input)
     {
         if (!ChequeCode.TryParse(input, out var code)) return new CodeResult(CodeOutcome.Malformed);
-        limiter.EnsureAllowed(http);
+        var attempt = await limiter.BeginAsync(http);
         await using var cmd = holder.Store.DataSource.CreateCommand("select id from rm_cheques where code_hash = $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = code.Hash() });
-        if (await cmd.ExecuteScalarAsync(http.RequestAborted) is not Guid id)
-        {
-            limiter.RecordFailure(http);
-            return new CodeResult(CodeOutcome.Unknown);
-        }
+        if (await cmd.ExecuteScalarAsync(http.RequestAborted) is not Guid id) return new CodeResult(CodeOutcome.Unknown);
+        await attempt.ForgetAsync();
         return new CodeResult(CodeOutcome.SignedIn, id);
     }
 

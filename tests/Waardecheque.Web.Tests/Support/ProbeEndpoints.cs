@@ -35,12 +35,12 @@ public sealed class ProbeEndpoints : IEndpointModule
             using var reader = new StreamReader(request.Body);
             return TypedResults.Ok((await reader.ReadToEndAsync()).Length);
         }).WithBodyLimit(4 * 1024 * 1024);
-        probe.MapPost("/code-attempt/{outcome}", (string outcome, HttpContext http, ICodeAttemptLimiter limiter) =>
+        probe.MapPost("/code-attempt/{outcome}", async (string outcome, HttpContext http, ICodeAttemptLimiter limiter) =>
         {
-            limiter.EnsureAllowed(http);
-            if (outcome == "ok") return Results.Ok();
-            limiter.RecordFailure(http);
-            return Problems.NotFound("Deze code hoort bij geen enkele waardecheque.");
+            var attempt = await limiter.BeginAsync(http);
+            if (outcome != "ok") return Problems.NotFound("Deze code hoort bij geen enkele waardecheque.");
+            await attempt.ForgetAsync();
+            return Results.Ok();
         });
 
         probe.MapGet("/policy/admin", Who).RequireAuthorization(Policies.Admin);

@@ -91,18 +91,12 @@ internal sealed class PledgeEndpoints : IEndpointModule
         var key = IdempotentRequests.KeyOf(http);
         var who = await acting.ResolveAsync(http.User, request.OnBehalf, request.ChequeId, http.RequestAborted);
         // A scanned code is a guess like any other: the same limit as signing in, and no lookup for a mistyped one.
-        if (!who.IsOnBehalf) limiter.EnsureAllowed(http);
+        var attempt = who.IsOnBehalf ? CodeAttempt.NotCounted : await limiter.BeginAsync(http);
         if (!ChequeCode.TryParse(request.Code, out var code))
-        {
-            if (!who.IsOnBehalf) limiter.RecordFailure(http);
             throw new RuleViolation(ErrorCodes.InvalidCode, "Deze code klopt niet. Kijk of hij goed is overgetypt.");
-        }
-        var paper = await ChequeQueries.FindByCodeHashAsync(holder.Store.DataSource, code.Hash(), http.RequestAborted);
-        if (paper is null)
-        {
-            if (!who.IsOnBehalf) limiter.RecordFailure(http);
-            throw ApiProblemException.NotFound("Er is geen cheque met deze code.");
-        }
+        var paper = await ChequeQueries.FindByCodeHashAsync(holder.Store.DataSource, code.Hash(), http.RequestAborted)
+            ?? throw ApiProblemException.NotFound("Er is geen cheque met deze code.");
+        await attempt.ForgetAsync();
         var fingerprint = IdempotentRequests.Fingerprint("collect", id, who.ChequeId, code.Hash());
         return await idempotency.RunAsync(http, who.Actor, key, fingerprint,
             async headers =>

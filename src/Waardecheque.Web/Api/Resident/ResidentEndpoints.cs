@@ -52,18 +52,12 @@ internal sealed class ResidentEndpoints : IEndpointModule
 
         // Rate limit first, so a client over its limit learns nothing more. Connectors at the walk-in point are
         // trusted staff (their own sign-in is limited) and are not counted.
-        if (!staffOnBehalf) limiter.EnsureAllowed(http);
+        var attempt = staffOnBehalf ? CodeAttempt.NotCounted : await limiter.BeginAsync(http);
         if (!ChequeCode.TryParse(request.Code, out var code))
-        {
-            if (!staffOnBehalf) limiter.RecordFailure(http);
             throw new RuleViolation(ErrorCodes.InvalidCode, "Deze code klopt niet. Kijk of je hem goed hebt overgetypt.");
-        }
-        var cheque = await ChequeQueries.FindByCodeHashAsync(holder.Store.DataSource, code.Hash(), ct);
-        if (cheque is null)
-        {
-            if (!staffOnBehalf) limiter.RecordFailure(http);
-            throw ApiProblemException.NotFound("Er is geen cheque met deze code.");
-        }
+        var cheque = await ChequeQueries.FindByCodeHashAsync(holder.Store.DataSource, code.Hash(), ct)
+            ?? throw ApiProblemException.NotFound("Er is geen cheque met deze code.");
+        await attempt.ForgetAsync();
         // A blocked or replaced cheque never starts a session (the new letter's code does).
         if (cheque.State is "Blocked" or "Reissued")
             throw new RuleViolation(ErrorCodes.ChequeNotUsable, cheque.State == "Blocked"

@@ -24,9 +24,10 @@ public sealed class LoginModel(StaffAccounts staff, ISessionTokens sessions,
     {
         Back = LocalOrNull(terug);
         Email = email;
+        CodeAttempt attempt;
         try
         {
-            limiter.EnsureAllowed(HttpContext);
+            attempt = await limiter.BeginAsync(HttpContext);
         }
         catch (ApiProblemException e) when (e.Status == StatusCodes.Status429TooManyRequests)
         {
@@ -38,11 +39,11 @@ public sealed class LoginModel(StaffAccounts staff, ISessionTokens sessions,
             ? null : await staff.VerifyAsync(email, password, HttpContext.RequestAborted);
         if (member is null)
         {
-            limiter.RecordFailure(HttpContext);
             Problem = T["staff.login.wrong"];
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
+        await attempt.ForgetAsync();
         PageAuth.SignInStaff(HttpContext, await sessions.IssueStaffTokenAsync(member.Id, member.Role, HttpContext.RequestAborted));
         return Redirect(Back ?? (member.Role == Roles.Auditor ? "/beheer/regelingen" : "/beheer/moderatie"));
     }
