@@ -1,6 +1,7 @@
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Database;
+using Waardecheque.Web.DataProtection;
 using Waardecheque.Web.Dev;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
@@ -30,6 +31,7 @@ public static class WebApp
         builder.Services.AddWaardechequeProblems();
         builder.Services.AddWaardechequeDatabase();
         builder.Services.AddWaardechequeHealth();
+        builder.Services.AddWaardechequeDataProtection();
         builder.Services.AddWaardechequeAuth();
         builder.Services.AddWaardechequeDomain();
         builder.Services.AddWaardechequeApi();
