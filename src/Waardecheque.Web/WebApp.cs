@@ -28,6 +28,7 @@ public static class WebApp
             kestrel.AddServerHeader = false;
         });
         builder.AddWaardechequeLogging();
+        builder.Services.AddTrustedProxies();
         builder.Services.AddWaardechequeProblems();
         builder.Services.AddWaardechequeDatabase();
         builder.Services.AddWaardechequeHealth();
@@ -41,6 +42,7 @@ public static class WebApp
 
         var app = builder.Build();
         ApplyPdfLicence(app);
+        app.UseTrustedProxies();
         app.UseRequestLogging();
         app.UseWaardechequeProblems();
         app.UseWaardechequePages();

@@ -12,6 +12,7 @@ public static class WebConfig
     public const string LogFormat = "Waardecheque:Logging:Format";
     public const string CodeAttemptLimit = "Waardecheque:CodeAttempts:Limit";
     public const string CodeAttemptWindowSeconds = "Waardecheque:CodeAttempts:WindowSeconds";
+    public const string TrustedProxies = "Waardecheque:TrustedProxies";
 
     /// <summary>The server-side secret every cheque code is derived from (letters can be reprinted from it).</summary>
     public const string CodeKey = "Waardecheque:CodeKey";

@@ -1,0 +1,95 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Waardecheque.Testing;
+using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Tests.Support;
+
+namespace Waardecheque.Web.Tests;
+
+/// <summary>
+/// Behind a trusted proxy the client address and scheme come from X-Forwarded-For and X-Forwarded-Proto; from anyone
+/// else those headers are ignored. On a real port, so requests really come from 127.0.0.1.
+/// </summary>
+public sealed class TrustedProxyTests : IAsyncLifetime
+{
+    private WebApplication _app = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        var database = await TestDatabase.CreateDatabaseAsync(nameof(TrustedProxyTests));
+        _app = WebApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
+        {
+            var settings = TestApp.Settings(database);
+            settings[WebConfig.TrustedProxies] = "127.0.0.1, 10.0.0.0/8";
+            settings[WebConfig.CodeAttemptLimit] = "3";
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Services.AddEndpointModule<ProbeEndpoints>();
+        });
+        await _app.StartAsync();
+        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private Task<HttpResponseMessage> GuessAsync(string forwardedFor)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/probe/code-attempt/wrong");
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return _client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task each_resident_behind_the_proxy_has_their_own_count()
+    {
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.NotFound, (await GuessAsync("203.0.113.1")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await GuessAsync("203.0.113.1")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await GuessAsync("203.0.113.2")).StatusCode);
+    }
+
+    [Fact]
+    public async Task a_client_cannot_dodge_the_count_by_prepending_addresses_of_its_own()
+    {
+        // The proxy appends the address it saw; whatever the client wrote before that is not believed.
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.NotFound, (await GuessAsync($"198.51.100.{i}, 203.0.113.3")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await GuessAsync("198.51.100.99, 203.0.113.3")).StatusCode);
+    }
+
+    [Fact]
+    public async Task https_at_the_proxy_gives_secure_cookies()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/beheer/inloggen");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.4");
+        var overHttps = await _client.SendAsync(request);
+        var plain = await _client.GetAsync("/beheer/inloggen");
+
+        Assert.Contains("secure", overHttps.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("wc_af=")), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secure", plain.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("wc_af=")), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.5", "10.0.0.5/32")]
+    [InlineData("10.1.0.0/16", "10.1.0.0/16")]
+    [InlineData(" ::1 , 192.168.0.0/24 ", "::1/128|192.168.0.0/24")]
+    [InlineData("", "")]
+    public void the_setting_lists_addresses_and_networks(string setting, string expected) =>
+        Assert.Equal(expected, string.Join("|", TrustedProxies.Parse(setting)));
+
+    [Fact]
+    public void a_typo_in_the_setting_stops_the_start_with_a_clear_message()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => TrustedProxies.Parse("10.0.0.5, 10.0.0.300"));
+        Assert.Contains("'10.0.0.300'", error.Message);
+    }
+}
