@@ -1,9 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Waardecheque.Testing;
 using Waardecheque.Web.Hosting;
 using Waardecheque.Web.Tests.Support;
 
@@ -13,35 +9,13 @@ namespace Waardecheque.Web.Tests;
 /// The app on a real Kestrel port, built by <see cref="WebApp.Build"/> as production builds it: body limits are
 /// Kestrel's, and the client address the limiters count is a real one.
 /// </summary>
-public sealed class RealPortHostTests : IAsyncLifetime
+public sealed class RealPortHostTests : RealPortTests
 {
-    private WebApplication _app = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        var database = await TestDatabase.CreateDatabaseAsync(nameof(RealPortHostTests));
-        _app = WebApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(TestApp.Settings(database));
-            builder.Services.AddEndpointModule<ProbeEndpoints>();
-        });
-        await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task a_body_over_one_megabyte_is_refused_with_413()
     {
-        var small = await _client.PostAsync("/probe/body", new ByteArrayContent(new byte[100_000]));
-        var huge = await _client.PostAsync("/probe/body", new ByteArrayContent(new byte[BodyLimits.Default + 1]));
+        var small = await Client.PostAsync("/probe/body", new ByteArrayContent(new byte[100_000]));
+        var huge = await Client.PostAsync("/probe/body", new ByteArrayContent(new byte[BodyLimits.Default + 1]));
 
         Assert.Equal(HttpStatusCode.OK, small.StatusCode);
         await huge.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
@@ -50,7 +24,7 @@ public sealed class RealPortHostTests : IAsyncLifetime
     [Fact]
     public async Task a_route_can_raise_its_own_body_limit()
     {
-        var response = await _client.PostAsync("/probe/big-body", new ByteArrayContent(new byte[2 * 1024 * 1024]));
+        var response = await Client.PostAsync("/probe/big-body", new ByteArrayContent(new byte[2 * 1024 * 1024]));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2 * 1024 * 1024, await response.Content.ReadFromJsonAsync<int>());
@@ -64,10 +38,10 @@ public sealed class RealPortHostTests : IAsyncLifetime
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/probe/code-attempt/wrong");
             request.Headers.Add("X-Forwarded-For", $"198.51.100.{i}");
-            Assert.Equal(HttpStatusCode.NotFound, (await _client.SendAsync(request)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Client.SendAsync(request)).StatusCode);
         }
 
-        var blocked = await _client.PostAsync("/probe/code-attempt/ok", null);
+        var blocked = await Client.PostAsync("/probe/code-attempt/ok", null);
 
         await blocked.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
         var retryAfter = blocked.Headers.RetryAfter?.Delta;
@@ -80,11 +54,11 @@ public sealed class RealPortHostTests : IAsyncLifetime
     {
         for (var i = 0; i < 10; i++)
         {
-            var wrong = await _client.PostAsJsonAsync("/api/v1/staff/sessions", new { email = TestApp.AdminEmail, password = $"gok {i}" });
+            var wrong = await Client.PostAsJsonAsync("/api/v1/staff/sessions", new { email = TestApp.AdminEmail, password = $"gok {i}" });
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         }
 
-        var right = await _client.PostAsJsonAsync("/api/v1/staff/sessions", new { email = TestApp.AdminEmail, password = TestApp.AdminPassword });
+        var right = await Client.PostAsJsonAsync("/api/v1/staff/sessions", new { email = TestApp.AdminEmail, password = TestApp.AdminPassword });
 
         await right.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
         Assert.NotNull(right.Headers.RetryAfter?.Delta);

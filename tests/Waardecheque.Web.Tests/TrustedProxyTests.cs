@@ -1,8 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Waardecheque.Testing;
 using Waardecheque.Web.Hosting;
 using Waardecheque.Web.Tests.Support;
 
@@ -12,38 +8,17 @@ namespace Waardecheque.Web.Tests;
 /// Behind a trusted proxy the client address and scheme come from X-Forwarded-For and X-Forwarded-Proto; from anyone
 /// else those headers are ignored. On a real port, so requests really come from 127.0.0.1.
 /// </summary>
-public sealed class TrustedProxyTests : IAsyncLifetime
+public sealed class TrustedProxyTests() : RealPortTests(new Dictionary<string, string?>
 {
-    private WebApplication _app = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        var database = await TestDatabase.CreateDatabaseAsync(nameof(TrustedProxyTests));
-        _app = WebApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
-        {
-            var settings = TestApp.Settings(database);
-            settings[WebConfig.TrustedProxies] = "127.0.0.1, 10.0.0.0/8";
-            settings[WebConfig.CodeAttemptLimit] = "3";
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Services.AddEndpointModule<ProbeEndpoints>();
-        });
-        await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
-
+    [WebConfig.TrustedProxies] = "127.0.0.1, 10.0.0.0/8",
+    [WebConfig.CodeAttemptLimit] = "3",
+})
+{
     private Task<HttpResponseMessage> GuessAsync(string forwardedFor)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/probe/code-attempt/wrong");
         request.Headers.Add("X-Forwarded-For", forwardedFor);
-        return _client.SendAsync(request);
+        return Client.SendAsync(request);
     }
 
     [Fact]
@@ -56,7 +31,7 @@ public sealed class TrustedProxyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task a_client_cannot_dodge_the_count_by_prepending_addresses_of_its_own()
+    public async Task aClient_cannot_dodge_the_count_by_prepending_addresses_of_its_own()
     {
         // The proxy appends the address it saw; whatever the client wrote before that is not believed.
         for (var i = 0; i < 3; i++)
@@ -71,8 +46,8 @@ public sealed class TrustedProxyTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Get, "/beheer/inloggen");
         request.Headers.Add("X-Forwarded-Proto", "https");
         request.Headers.Add("X-Forwarded-For", "203.0.113.4");
-        var overHttps = await _client.SendAsync(request);
-        var plain = await _client.GetAsync("/beheer/inloggen");
+        var overHttps = await Client.SendAsync(request);
+        var plain = await Client.GetAsync("/beheer/inloggen");
 
         Assert.Contains("secure", overHttps.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("wc_af=")), StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("secure", plain.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("wc_af=")), StringComparison.OrdinalIgnoreCase);
