@@ -1,3 +1,5 @@
+using Waardecheque.Messaging;
+
 namespace Waardecheque.Domain;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Waardecheque.Domain;
 /// Thrown, not returned, so that a handler stays a straight line of rules, like Wolverine's validation.
 /// </summary>
 public sealed class RuleViolation(string code, string message, IReadOnlyDictionary<string, object>? details = null)
-    : Exception(message)
+    : Exception(message), IPermanentError
 {
     public string Code { get; } = code;
     public IReadOnlyDictionary<string, object> Details { get; } = details ?? new Dictionary<string, object>();

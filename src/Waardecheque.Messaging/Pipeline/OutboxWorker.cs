@@ -10,11 +10,16 @@ namespace Waardecheque.Messaging;
 /// <c>FOR UPDATE SKIP LOCKED</c>, so any number of app processes can run this worker without delivering a row twice
 /// at the same time. Delivery is at least once (a crash after the handler committed but before the row was deleted
 /// delivers again), so message handlers are idempotent: expiring an idea that is no longer open does nothing.
+/// A delivered message acts as <see cref="Actor"/>, not as whoever caused it: the deadline expired the idea, not the
+/// moderator who approved it months before. Who caused it stays on every event as the <c>caused_by</c> header, and the
+/// conversation as the correlation id.
 /// </summary>
 public sealed class OutboxWorker(CommandBus bus, HandlerRegistry registry, ILogger<OutboxWorker>? logger = null)
 {
     public const int BatchSize = 20;
     public const int MaxAttempts = 10;
+    public const string Actor = "system:outbox";
+    public const string CausedByHeader = "caused_by";
     private readonly ILogger _logger = logger ?? NullLogger<OutboxWorker>.Instance;
 
     /// <summary>Delivers what is due now; returns how many rows were handled (delivered or given up on).</summary>
@@ -38,16 +43,20 @@ public sealed class OutboxWorker(CommandBus bus, HandlerRegistry registry, ILogg
             try
             {
                 var message = JsonSerializer.Deserialize(row.Body, registry.MessageType(row.Type), bus.Store.Options.Events.JsonOptions)!;
-                await bus.InvokeAsync(message, new MessageContext(row.Actor, row.Correlation), ct);
+                var context = new MessageContext(Actor, row.Correlation, new Dictionary<string, object> { [CausedByHeader] = row.Actor });
+                await bus.InvokeAsync(message, context, ct);
                 await ExecuteAsync(conn, tx, "delete from wc_outbox where id = $1", ct, row.Id);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Back off exponentially; after MaxAttempts the row stays for a person to look at (due_at = infinity).
+                // Back off exponentially; after MaxAttempts, or at once for an error a retry cannot fix, the row stays
+                // for a person to look at (due_at = infinity).
                 var attempts = row.Attempts + 1;
-                _logger.LogWarning(e, "Delivering {MessageType} {Id} failed (attempt {Attempt})", row.Type, row.Id, attempts);
+                var park = attempts >= MaxAttempts || e is IPermanentError;
+                _logger.LogWarning(e, "Delivering {MessageType} {Id} failed (attempt {Attempt}){Parked}", row.Type, row.Id, attempts,
+                    park ? "; parked for a person to look at" : "");
                 await ExecuteAsync(conn, tx,
-                    attempts >= MaxAttempts
+                    park
                         ? "update wc_outbox set attempts = $2, last_error = $3, due_at = 'infinity' where id = $1"
                         : "update wc_outbox set attempts = $2, last_error = $3, due_at = now() + make_interval(secs => power(2, $2)) where id = $1",
                     ct, row.Id, attempts, e.Message);

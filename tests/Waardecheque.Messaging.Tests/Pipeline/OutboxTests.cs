@@ -30,8 +30,9 @@ public sealed class OutboxTests(PipelineFixture db) : IClassFixture<PipelineFixt
 
         var delivered = Assert.Single(await world.StreamAsync(inbox));
         Assert.Equal(new MessageDelivered(inbox, "moved 120"), delivered.Data);
-        // The delivered message acts for whoever caused it, in the same conversation.
-        Assert.Equal("cheque:abc", delivered.UserName);
+        // The delivered message acts as the outbox; who caused it is kept, as is the conversation.
+        Assert.Equal("system:outbox", delivered.UserName);
+        Assert.Equal("cheque:abc", delivered.Headers[OutboxWorker.CausedByHeader]?.ToString());
         Assert.Equal("req-9", delivered.CorrelationId);
         Assert.Equal("deliver_note", delivered.CausationId);
         Assert.Equal(0L, await world.ScalarAsync<long>("select count(*) from wc_outbox"));
@@ -160,6 +161,21 @@ public sealed class OutboxTests(PipelineFixture db) : IClassFixture<PipelineFixt
         Assert.Contains("NoSuchMessage", await world.ScalarAsync<string>("select last_error from wc_outbox where id = $1", unknown));
         Assert.Equal(0, await world.Worker.DeliverDueAsync());
         Assert.Null(await world.LoadAsync<Inbox>(hopeless));
+    }
+
+    [Fact]
+    public async Task a_message_a_rule_refuses_is_parked_at_once_without_retries()
+    {
+        await using var world = await db.OpenAsync("outbox_refused");
+        var jar = await world.OpenJarAsync(100);
+        var refused = await InsertAsync(world, "AddCoins", new AddCoins(jar, 0));
+
+        Assert.Equal(1, await world.Worker.DeliverDueAsync());
+
+        Assert.Equal(1, await world.ScalarAsync<int>("select attempts from wc_outbox where id = $1", refused));
+        Assert.True(await world.ScalarAsync<bool>("select due_at = 'infinity' from wc_outbox where id = $1", refused));
+        Assert.Contains("more than 0 cents", await world.ScalarAsync<string>("select last_error from wc_outbox where id = $1", refused));
+        Assert.Equal(0, await world.Worker.DeliverDueAsync());
     }
 
     private static async Task<Guid> InsertAsync(JarWorld world, string type, object body, int attempts = 0)
