@@ -30,13 +30,18 @@ public static class ChequePageBenchmark
         await using var cluster = await BenchCluster.StartAsync();
         await using var app = await AppProcess.StartAsync(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Waardecheque"] = cluster.ConnectionString,
+            // WAARDECHEQUE_BENCH_NPGSQL_OPTIONS adds Npgsql options to the app's connection string, to try pool or
+            // statement settings (e.g. "No Reset On Close=true;Max Auto Prepare=20") without a code change.
+            ["ConnectionStrings:Waardecheque"] = cluster.ConnectionString
+                + (Environment.GetEnvironmentVariable("WAARDECHEQUE_BENCH_NPGSQL_OPTIONS") is { Length: > 0 } extra ? ";" + extra : ""),
             ["Waardecheque:CodeKey"] = CodeKey,
             ["Waardecheque:PublicBaseUrl"] = "https://waardecheque.benchmark.example",
             ["Waardecheque:BootstrapAdmin:Email"] = AdminEmail,
             ["Waardecheque:BootstrapAdmin:Password"] = AdminPassword,
             // One request line per page view goes to the console at Information, as in production; the app's
             // output pipe is read by AppProcess.
+            // --profile: JIT-compiled methods named for `perf record -p <pid>` (/tmp/perf-<pid>.map).
+            ["DOTNET_PerfMapEnabled"] = args.Profile ? "1" : "0",
         });
         Console.WriteLine($"app        : {AppProcess.WebDll} (Production) at {app.BaseAddress}, pid {app.ProcessId}");
 
@@ -48,6 +53,7 @@ public static class ChequePageBenchmark
         await Wrk.RunAsync(trivial, Connections, 5, null);
         await Wrk.RunAsync(page, Connections, 5, cookie);
         var loadBefore = Load.Average();
+        Console.WriteLine($"measuring  : /health/live, then /mijn-cheque, {args.Seconds} s each ({DateTime.UtcNow:HH:mm:ss} UTC)");
         var baseline = await Wrk.RunAsync(trivial, Connections, args.Seconds, null);
         var measured = await Wrk.RunAsync(page, Connections, args.Seconds, cookie);
 
@@ -59,6 +65,37 @@ public static class ChequePageBenchmark
         Console.WriteLine($"load avg   : {loadBefore} before, {Load.Average()} after; {Connections} connections, wrk -t2, {args.Seconds} s each");
         if (measured.Errors > 0 || baseline.Errors > 0)
             Console.WriteLine("WARNING    : some answers were not 2xx/3xx or sockets failed: the figures above are not valid");
+
+        if (!args.Profile) return;
+        // Where the time goes, measured after the budgeted figures so it does not disturb them.
+        await ProfileAsync(app, cluster, "trivial", trivial, null, args.Seconds);
+        await ProfileAsync(app, cluster, "cheque page", page, cookie, args.Seconds);
+    }
+
+    /// <summary>CPU per request of the app, PostgreSQL and wrk, and the statements each request sends to PostgreSQL.</summary>
+    private static async Task ProfileAsync(AppProcess app, BenchCluster cluster, string name, Uri url, string? cookie, int seconds)
+    {
+        using var process = System.Diagnostics.Process.GetProcessById(app.ProcessId);
+        var statementsBefore = await StatementsAsync(cluster);
+        var (cpuBefore, appBefore) = (CpuSample.Take(), process.TotalProcessorTime);
+        var run = await Wrk.RunAsync(url, Connections, seconds, cookie);
+        process.Refresh();
+        var (cpu, appCpu) = (CpuSample.Take() - cpuBefore, process.TotalProcessorTime - appBefore);
+        var statements = await StatementsAsync(cluster) - statementsBefore;
+        Console.WriteLine($"profile    : {name}: {run.RequestsPerSecond:N0} req/s; CPU per request: app {appCpu.TotalMilliseconds / run.Requests:F3} ms, " +
+                          $"PostgreSQL {cpu.Server * 1000 / run.Requests:F3} ms, wrk {cpu.Children * 1000 / run.Requests:F3} ms; " +
+                          $"{statements / (double)run.Requests:F2} statements per request");
+    }
+
+    /// <summary>Transactions PostgreSQL has finished in the app's database: each statement the app sends outside a transaction is one.</summary>
+    private static async Task<long> StatementsAsync(BenchCluster cluster)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1.5));   // PostgreSQL publishes its statistics about once a second
+        await using var conn = new Npgsql.NpgsqlConnection(cluster.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "select xact_commit + xact_rollback from pg_stat_database where datname = current_database()", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     /// <summary>The program, over the API; returns the resident's session cookie (<c>name=value</c>) after a QR scan.</summary>
