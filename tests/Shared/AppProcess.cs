@@ -12,7 +12,7 @@ namespace Waardecheque.Testing;
 /// Runs the build of the same configuration as the caller (Release under infra/test.sh). Settings are passed as
 /// environment variables (<c>ConnectionStrings:Waardecheque</c> becomes <c>ConnectionStrings__Waardecheque</c>).
 /// </summary>
-public sealed class AppProcess : IAsyncDisposable
+public sealed class AppProcess : IDisposable
 {
     /// <summary>Generous: on a loaded two-core machine a cold start with schema work has taken well over 10 s.</summary>
     public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
@@ -72,7 +72,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
         catch
         {
-            await app.DisposeAsync();
+            app.Dispose();
             throw;
         }
     }
@@ -84,11 +84,10 @@ public sealed class AppProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
         try { KillHard(); }
         catch (InvalidOperationException) { /* never started */ }
-        await Task.CompletedTask;
         _process.Dispose();
     }
 

@@ -28,7 +28,7 @@ public static class ChequePageBenchmark
     public static async Task RunAsync(BenchArgs args)
     {
         await using var cluster = await BenchCluster.StartAsync();
-        await using var app = await AppProcess.StartAsync(new Dictionary<string, string?>
+        using var app = await AppProcess.StartAsync(new Dictionary<string, string?>
         {
             // WAARDECHEQUE_BENCH_NPGSQL_OPTIONS adds Npgsql options to the app's connection string, to try pool or
             // statement settings (e.g. "No Reset On Close=true;Max Auto Prepare=20") without a code change.

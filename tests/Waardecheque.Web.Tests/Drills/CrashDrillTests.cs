@@ -35,9 +35,10 @@ public sealed class CrashDrillTests(ITestOutputHelper output) : IAsyncLifetime
         _settings[WebConfig.CodeKey] = ApiWorld.CodeKey;
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
-        foreach (var app in _apps) await app.DisposeAsync();
+        foreach (var app in _apps) app.Dispose();
+        return Task.CompletedTask;
     }
 
     private sealed record Planned(Guid ChequeId, string Token, Guid IdeaId, string Key);

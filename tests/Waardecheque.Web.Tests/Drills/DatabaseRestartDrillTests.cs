@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Serilog.Events;
+using Waardecheque.Messaging;
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Tests.Support;
@@ -108,7 +110,8 @@ public sealed class DatabaseRestartDrillTests(ITestOutputHelper output) : ApiWor
 
             // The outbox worker lived through the outage (it logged its failures) and still delivers: an idea whose
             // deadline passes now is expired by it.
-            Assert.Contains(App.Log.Lines, l => l.Contains("The outbox worker failed"));
+            Assert.Contains(App.Log.Events, e => e.Level >= LogEventLevel.Warning
+                && e.Properties.TryGetValue("SourceContext", out var source) && (source as ScalarValue)?.Value as string == typeof(OutboxWorker).FullName);
             var shortLived = await OpenIdeaAsync(tokens.Values.First(), Buurt(Tuinen), 10_000, deadline: _clock.GetUtcNow().AddSeconds(4));
             await WaitUntilAsync(async () => (await GetJsonAsync($"/api/v1/ideas/{shortLived}")).GetProperty("state").GetString() == "expired",
                 "the outbox worker expiring an idea after the outage");
