@@ -34,9 +34,7 @@ public static class TestDatabase
         var fromEnv = Environment.GetEnvironmentVariable("WAARDECHEQUE_TEST_DB");
         if (!string.IsNullOrWhiteSpace(fromEnv)) return fromEnv;
 
-        var root = AppContext.BaseDirectory;
-        while (root is not null && !File.Exists(Path.Combine(root, "Waardecheque.sln"))) root = Path.GetDirectoryName(root);
-        if (root is null) throw new InvalidOperationException("WAARDECHEQUE_TEST_DB is not set and the repository root was not found.");
+        var root = RepoRoot.Find();
 
         // One cluster shared by every test process of this machine's run; infra/pg.sh reuses a running one.
         var psi = new ProcessStartInfo("bash", ["infra/pg.sh", "start", "--fast", "--dir", "/tmp/waardecheque-pg-dotnet-test"])

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using Waardecheque.Testing;
 
 namespace Waardecheque.Benchmarks;
 
@@ -27,7 +28,7 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public static async Task<BenchCluster> StartAsync()
     {
-        var root = FindRoot();
+        var root = RepoRoot.Find();
         var output = await RunAsync(root, "bash", "infra/pg.sh", "start", "--durable", "--dir", Directory);
         var cluster = new BenchCluster(root, output.Trim());
         Console.WriteLine($"durable PostgreSQL in {Directory} (port {cluster.Parts.Port})");
@@ -58,15 +59,5 @@ public sealed class BenchCluster : IAsyncDisposable
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
         return await stdout;
-    }
-
-    private static string FindRoot()
-    {
-        foreach (var start in new[] { System.IO.Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = start; dir is not null; dir = Path.GetDirectoryName(dir))
-                if (File.Exists(Path.Combine(dir, "Waardecheque.sln"))) return dir;
-        }
-        throw new InvalidOperationException("Waardecheque.sln not found above the current or the program's directory.");
     }
 }

@@ -18,7 +18,7 @@ public static class DatabaseServices
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException(
                     $"ConnectionStrings:{WebConfig.ConnectionStringName} is not set: the app needs PostgreSQL (see infra/pg.sh).");
-            return new NpgsqlDataSourceBuilder(connectionString).Build();
+            return new NpgsqlDataSourceBuilder(PoolSettings.Apply(connectionString)).Build();
         });
         services.AddSingleton(sp => new DbSchema(
             sp.GetRequiredService<IConfiguration>()[WebConfig.Schema] is { Length: > 0 } name ? name : WebConfig.DefaultSchema));

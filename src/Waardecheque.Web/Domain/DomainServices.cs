@@ -52,7 +52,7 @@ internal sealed class EventStoreStartup(StoreHolder holder, IConfiguration confi
         if (holder.IsReady) return;
         var connectionString = config.GetConnectionString(WebConfig.ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{WebConfig.ConnectionStringName} is not set.");
-        holder.Set(await DocumentStore.CreateAsync(WaardechequeStore.Options(connectionString, schema.Name), cancellationToken));
+        holder.Set(await DocumentStore.CreateAsync(WaardechequeStore.Options(PoolSettings.Apply(connectionString), schema.Name), cancellationToken));
     }
 }
 

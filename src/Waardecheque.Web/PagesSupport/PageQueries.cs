@@ -34,10 +34,20 @@ public sealed class PageQueries(StoreHolder holder)
 {
     private NpgsqlDataSource Db => holder.Store.DataSource;
 
+    /// <summary>The columns <see cref="ReadProgram"/> reads, in its order.</summary>
+    private const string ProgramColumns = "id, name, state, opens_at, closes_at, buurten::text, rules::text, cheque_value_cents";
+
+    private static readonly string ChequeWithProgram = $"""
+        select {string.Join(", ", ProgramColumns.Split(", ").Select(c => "p." + c))},
+               c.state, c.value_cents, c.available_cents, c.street, c.buurt_code
+        from rm_cheques c join rm_programs p on p.id = c.program_id
+        where c.id = $1
+        """;
+
     public async Task<ProgramView?> ProgramAsync(Guid id, CancellationToken ct)
     {
         await using var cmd = Db.CreateCommand(
-            "select id, name, state, opens_at, closes_at, buurten::text, rules::text, cheque_value_cents from rm_programs where id = $1");
+            $"select {ProgramColumns} from rm_programs where id = $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct) ? ReadProgram(r) : null;
@@ -46,7 +56,7 @@ public sealed class PageQueries(StoreHolder holder)
     public async Task<IReadOnlyList<ProgramView>> ProgramsAsync(CancellationToken ct)
     {
         await using var cmd = Db.CreateCommand(
-            "select id, name, state, opens_at, closes_at, buurten::text, rules::text, cheque_value_cents from rm_programs order by created_at desc");
+            $"select {ProgramColumns} from rm_programs order by created_at desc");
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<ProgramView>();
         while (await r.ReadAsync(ct)) list.Add(ReadProgram(r));
@@ -59,25 +69,18 @@ public sealed class PageQueries(StoreHolder holder)
         JsonSerializer.Deserialize<ProgramRules>(r.GetString(6), JsonSerializerOptions.Web) ?? ProgramRules.Default,
         r.GetInt64(7));
 
+    /// <summary>The cheque with its program, in one round trip (every resident page starts here).</summary>
     public async Task<ChequeView?> ChequeAsync(Guid id, CancellationToken ct)
     {
-        Guid programId;
-        string state, street, buurt;
-        long value, available;
-        await using (var cmd = Db.CreateCommand(
-            "select program_id, state, value_cents, available_cents, street, buurt_code from rm_cheques where id = $1"))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return null;
-            (programId, state, value, available, street, buurt) =
-                (r.GetGuid(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4), r.GetString(5));
-        }
-        var program = await ProgramAsync(programId, ct);
-        if (program is null) return null;
+        await using var cmd = Db.CreateCommand(ChequeWithProgram);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        var program = ReadProgram(r);
+        var (state, value, available, street, buurt) = (r.GetString(8), r.GetInt64(9), r.GetInt64(10), r.GetString(11), r.GetString(12));
         // A closed program's cheques are expired whatever their own row says (Cheque.StateIn).
         if (program.State == "Closed") state = "Expired";
-        return new ChequeView(id, programId, state, value, available, street, buurt, program.BuurtName(buurt), program);
+        return new ChequeView(id, program.Id, state, value, available, street, buurt, program.BuurtName(buurt), program);
     }
 
     /// <summary>Money this household has in open ideas (pledged) and in funded ideas (committed).</summary>

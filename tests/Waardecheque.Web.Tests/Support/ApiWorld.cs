@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
+using Waardecheque.Testing;
 using Waardecheque.Web.Hosting;
 
 namespace Waardecheque.Web.Tests.Support;
@@ -29,6 +30,8 @@ public abstract class ApiWorld : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
     protected virtual Action<IServiceCollection>? Services => null;
+    /// <summary>A fresh database on the cluster every test shares; a drill that stops PostgreSQL brings its own.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => TestDatabase.CreateDatabaseAsync(GetType().Name);
 
     public virtual async Task InitializeAsync()
     {
@@ -41,7 +44,7 @@ public abstract class ApiWorld : IAsyncLifetime
             [WebConfig.CodeAttemptLimit] = "100000",
         };
         foreach (var (k, v) in ExtraSettings) settings[k] = v;
-        App = await TestApp.StartAsync(GetType().Name, settings, Services);
+        App = TestApp.StartOn(await CreateDatabaseAsync(), settings, Services);
         Client = App.CreateClient();
         Admin = await Client.SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword);
         (Moderator, ModeratorId) = await AddStaffAsync("verbinder@zoetermeer.example", "moderator");
@@ -49,7 +52,7 @@ public abstract class ApiWorld : IAsyncLifetime
         (Auditor, _) = await AddStaffAsync("controller@zoetermeer.example", "auditor");
     }
 
-    public async Task DisposeAsync() => await App.DisposeAsync();
+    public virtual async Task DisposeAsync() => await App.DisposeAsync();
 
     private async Task<(string Token, Guid Id)> AddStaffAsync(string email, string role)
     {

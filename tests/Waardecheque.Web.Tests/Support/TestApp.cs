@@ -20,9 +20,14 @@ public sealed class TestApp(string connectionString, IDictionary<string, string?
     public LogCapture Log { get; } = new();
 
     public static async Task<TestApp> StartAsync(string purpose, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null) =>
+        StartOn(await TestDatabase.CreateDatabaseAsync(purpose), settings, services);
+
+    /// <summary>The app on a database the caller made (e.g. on a <see cref="PrivateCluster"/>), started at once.</summary>
+    public static TestApp StartOn(string connectionString, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
-        var app = new TestApp(await TestDatabase.CreateDatabaseAsync(purpose), settings, services);
+        var app = new TestApp(connectionString, settings, services);
         _ = app.Server; // start now, so startup tasks (schema, bootstrap admin) have run before the first test
         return app;
     }
