@@ -7,6 +7,7 @@ using Serilog.Events;
 using Waardecheque.Messaging;
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Auth;
+using Waardecheque.Web.Database;
 using Waardecheque.Web.Tests.Support;
 using Xunit.Abstractions;
 
@@ -96,11 +97,14 @@ public sealed class DatabaseRestartDrillTests(ITestOutputHelper output) : ApiWor
             await WaitUntilAsync(() => outcomes.Count(o => o.Phase == "down") >= 12 && downSince.Elapsed >= TimeSpan.FromSeconds(3),
                 "requests answered while PostgreSQL is down");
 
-            // While down: alive but not ready, and the hourly session sweeper shrugs (logs) instead of dying.
+            // While down: alive but not ready, and the hourly housekeeping (expired sessions, old failed attempts)
+            // shrugs (logs) instead of dying.
             Assert.Equal(HttpStatusCode.OK, (await GetAsync("/health/live")).StatusCode);
             await (await GetAsync("/health/ready")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "not_ready");
-            var sweeper = App.Services.GetServices<IHostedService>().OfType<ExpiredSessionSweeper>().Single();
-            Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
+            var housekeeping = App.Services.GetServices<IHostedService>().OfType<HousekeepingService>().Single();
+            await housekeeping.RunAllAsync(CancellationToken.None);
+            Assert.Contains(App.Log.Events, e => e.Level == LogEventLevel.Warning
+                && e.Properties.TryGetValue("SourceContext", out var source) && (source as ScalarValue)?.Value as string == typeof(HousekeepingService).FullName);
 
             phase = "restarting";
             await _cluster.StartAgainAsync();
