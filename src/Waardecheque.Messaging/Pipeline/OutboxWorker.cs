@@ -66,22 +66,36 @@ public sealed class OutboxWorker(CommandBus bus, HandlerRegistry registry, ILogg
         return due.Count;
     }
 
-    /// <summary>Runs until cancelled, polling once a second when there is nothing due.</summary>
+    /// <summary>
+    /// Runs until cancelled, polling once a second when there is nothing due. While the database is away the worker
+    /// waits longer after each failure (2, 4, 8 … up to 30 s) and logs the first failure with its exception and the
+    /// later ones in one line, so an outage neither hammers PostgreSQL nor floods the log.
+    /// </summary>
     public async Task RunAsync(CancellationToken ct)
     {
+        var failures = 0;
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                if (await DeliverDueAsync(ct) > 0) continue;
+                var delivered = await DeliverDueAsync(ct);
+                if (failures > 0) _logger.LogInformation("The outbox worker is delivering again after {Failures} failed tries", failures);
+                failures = 0;
+                if (delivered > 0) continue;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _logger.LogError(e, "The outbox worker failed; it tries again shortly");
+                failures++;
+                if (failures == 1) _logger.LogError(e, "The outbox worker failed; it tries again shortly");
+                else _logger.LogWarning("The outbox worker failed again ({Failures} in a row): {Error}", failures, e.Message);
             }
-            try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { }
+            try { await Task.Delay(RetryDelay(failures), ct); } catch (OperationCanceledException) { }
         }
     }
+
+    /// <summary>How long the worker waits before its next poll after <paramref name="failures"/> failed polls in a row.</summary>
+    public static TimeSpan RetryDelay(int failures) =>
+        TimeSpan.FromSeconds(failures == 0 ? 1 : Math.Min(30, Math.Pow(2, Math.Min(failures, 5))));
 
     private static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct, params object[] args)
     {

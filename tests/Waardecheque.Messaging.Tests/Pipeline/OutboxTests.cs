@@ -178,6 +178,16 @@ public sealed class OutboxTests(PipelineFixture db) : IClassFixture<PipelineFixt
         Assert.Equal(0, await world.Worker.DeliverDueAsync());
     }
 
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 2)]
+    [InlineData(2, 4)]
+    [InlineData(4, 16)]
+    [InlineData(5, 30)]
+    [InlineData(1000, 30)]
+    public void while_the_database_is_away_the_worker_polls_less_and_less_often(int failures, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), OutboxWorker.RetryDelay(failures));
+
     private static async Task<Guid> InsertAsync(JarWorld world, string type, object body, int attempts = 0)
     {
         var id = Guid.CreateVersion7();
