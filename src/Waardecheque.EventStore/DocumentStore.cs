@@ -109,7 +109,14 @@ public sealed class DocumentStore : IAsyncDisposable
     /// the new one is complete. Rebuilding an inline projection holds appends back while it runs; an async one does not.
     /// </summary>
     public Task RebuildProjectionAsync(string projectionName, CancellationToken ct = default) =>
-        ProjectionRebuilder.RebuildAsync(this, Options.Projections.Find(projectionName), ct);
+        ProjectionRebuilder.RebuildAsync(this, [Options.Projections.Find(projectionName)], ct);
+
+    /// <summary>
+    /// <see cref="RebuildProjectionAsync"/> for several projections of one lifecycle (e.g. every inline one) in one
+    /// transaction and one read of the log, each page handed to each projection in turn.
+    /// </summary>
+    public Task RebuildProjectionsAsync(IEnumerable<string> projectionNames, CancellationToken ct = default) =>
+        ProjectionRebuilder.RebuildAsync(this, projectionNames.Distinct().Select(Options.Projections.Find).ToList(), ct);
 
     public async ValueTask DisposeAsync()
     {
