@@ -23,8 +23,6 @@ internal static class AppendWriter
     private const string LockExisting =
         "select id, version, head_hash from mt_streams where id = any($1) order by id for update";
 
-    private const string LockExistingNoWait = LockExisting + " nowait";
-
     // pg_current_xact_id() makes sure this transaction has an id before it draws (the daemon's high-water mark
     // relies on it); the row locks and inserts before it have given it one already, so it costs nothing.
     private const string MoveHeadsAndInsert = """
@@ -42,12 +40,11 @@ internal static class AppendWriter
 
     /// <summary>
     /// Writes the streams; <paramref name="after"/> gets the events as they will be stored (sequence 0) and returns
-    /// statements to send in the same round trip as the insert, after it. Without <paramref name="waitForLocks"/> an
-    /// existing stream locked by another session fails the write at once (lock_not_available).
+    /// statements to send in the same round trip as the insert, after it.
     /// </summary>
     public static async Task<IReadOnlyList<IEvent>> WriteAsync(NpgsqlConnection conn, DocumentStore store,
         IReadOnlyList<PendingStream> streams, AppendMetadata metadata,
-        Func<IReadOnlyList<IEvent>, IReadOnlyList<CommitStatement>> after, bool waitForLocks, CancellationToken ct)
+        Func<IReadOnlyList<IEvent>, IReadOnlyList<CommitStatement>> after, CancellationToken ct)
     {
         var registry = store.Options.Events;
         var now = Clock.UtcNowMicros();
@@ -73,7 +70,7 @@ internal static class AppendWriter
                     fresh.Select(s => s.Id).ToArray(), fresh.Select(s => s.AggregateType).ToArray(),
                     fresh.Select(s => (long)s.Events.Count).ToArray(), fresh.Select(s => chains[s.Id].Head).ToArray(), now));
             if (existing.Count > 0)
-                first.BatchCommands.Add(Command(waitForLocks ? LockExisting : LockExistingNoWait, existing.Select(s => s.Id).ToArray()));
+                first.BatchCommands.Add(Command(LockExisting, existing.Select(s => s.Id).ToArray()));
             if (oneTrip)
             {
                 first.BatchCommands.Add(MoveAndInsert(streams, chains, metadata, now, registry));

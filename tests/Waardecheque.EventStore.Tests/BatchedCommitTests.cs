@@ -4,8 +4,7 @@ namespace Waardecheque.EventStore.Tests;
 
 /// <summary>
 /// The round-trip savers a command uses: several streams fetched in one round trip (some locked), statements and
-/// checks sent with the append, inline projections whose statements travel with it, and the optimistic session that
-/// does not queue behind another writer.
+/// checks sent with the append, and inline projections whose statements travel with it.
 /// </summary>
 public sealed class BatchedCommitTests(StoreFixture db) : IClassFixture<StoreFixture>
 {
@@ -137,23 +136,6 @@ public sealed class BatchedCommitTests(StoreFixture db) : IClassFixture<StoreFix
         await using var totals = store.DataSource.CreateCommand("select balance_cents from inline_totals where stream_id = $1");
         totals.Parameters.Add(new NpgsqlParameter { Value = id });
         Assert.Equal(42L, (long)(await totals.ExecuteScalarAsync())!);
-    }
-
-    [Fact]
-    public async Task a_session_that_does_not_wait_for_locked_streams_fails_at_once_and_writes_nothing()
-    {
-        var id = await db.OpenAccountAsync();
-        await using var holder = Store.LightweightSession();
-        await holder.Events.FetchForWriting<Account>(id, forUpdate: true);
-
-        await using var session = Store.LightweightSession();
-        session.WaitForLockedStreams = false;
-        session.Events.Append(id, 1, new MoneyDeposited(id, 5));
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => session.SaveChangesAsync().WaitAsync(TimeSpan.FromSeconds(10)));
-
-        Assert.Equal(PostgresErrorCodes.LockNotAvailable, refused.SqlState);
-        await holder.SaveChangesAsync();
-        Assert.Equal(1, (await FetchAsync(id)).Version);
     }
 
     private static NpgsqlBatchCommand Note(Guid id, string text)
