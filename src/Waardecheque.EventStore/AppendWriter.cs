@@ -23,6 +23,11 @@ internal static class AppendWriter
     private const string LockExisting =
         "select id, version, head_hash from mt_streams where id = any($1) order by id for update";
 
+    // A session that does not wait for other writers (IEventSession.WaitForLockedStreams = false): rows another
+    // transaction holds are skipped rather than waited for, and not with NOWAIT's error either, which would cut the
+    // batch short (docs/event-store.md, "Npgsql 10.0.0 caveat"). A skipped stream is a clash.
+    private const string LockExistingSkipLocked = LockExisting + " skip locked";
+
     // pg_current_xact_id() makes sure this transaction has an id before it draws (the daemon's high-water mark
     // relies on it); the row locks and inserts before it have given it one already, so it costs nothing.
     private const string MoveHeadsAndInsert = """
@@ -38,13 +43,20 @@ internal static class AppendWriter
         returning seq_id, stream_id, version
         """;
 
+    // The same write, touching only rows this transaction holds (the batch's lock statement took them): an update that
+    // met a row another transaction holds would wait for it. A stream it skips does not move, so nothing is inserted.
+    private static readonly string MoveHeadsAndInsertSkipLocked = MoveHeadsAndInsert
+        .Replace("with moved as (", "with mine as (select id from mt_streams where id = any($2::uuid[]) for update skip locked),\n    moved as (")
+        .Replace("where s.id = x.id and ", "where s.id = x.id and s.id in (select id from mine) and ");
+
     /// <summary>
     /// Writes the streams; <paramref name="after"/> gets the events as they will be stored (sequence 0) and returns
-    /// statements to send in the same round trip as the insert, after it.
+    /// statements to send in the same round trip as the insert, after it. Without <paramref name="waitForLocks"/> a
+    /// stream another transaction holds is a clash at once (<see cref="ConcurrencyException"/>), nothing waited for.
     /// </summary>
     public static async Task<IReadOnlyList<IEvent>> WriteAsync(NpgsqlConnection conn, DocumentStore store,
         IReadOnlyList<PendingStream> streams, AppendMetadata metadata,
-        Func<IReadOnlyList<IEvent>, IReadOnlyList<CommitStatement>> after, CancellationToken ct)
+        Func<IReadOnlyList<IEvent>, IReadOnlyList<CommitStatement>> after, bool waitForLocks, CancellationToken ct)
     {
         var registry = store.Options.Events;
         var now = Clock.UtcNowMicros();
@@ -70,10 +82,10 @@ internal static class AppendWriter
                     fresh.Select(s => s.Id).ToArray(), fresh.Select(s => s.AggregateType).ToArray(),
                     fresh.Select(s => (long)s.Events.Count).ToArray(), fresh.Select(s => chains[s.Id].Head).ToArray(), now));
             if (existing.Count > 0)
-                first.BatchCommands.Add(Command(LockExisting, existing.Select(s => s.Id).ToArray()));
+                first.BatchCommands.Add(Command(waitForLocks ? LockExisting : LockExistingSkipLocked, existing.Select(s => s.Id).ToArray()));
             if (oneTrip)
             {
-                first.BatchCommands.Add(MoveAndInsert(streams, chains, metadata, now, registry));
+                first.BatchCommands.Add(MoveAndInsert(streams, chains, metadata, now, registry, waitForLocks));
                 (unsequenced, tail) = AddAfter(first, streams, chains, metadata, now, after);
             }
 
@@ -94,7 +106,8 @@ internal static class AppendWriter
         foreach (var s in existing)
         {
             if (!heads.TryGetValue(s.Id, out var head))
-                throw s.ExpectedVersion is { } expected
+                throw !waitForLocks ? new ConcurrencyException(s.Id, s.ExpectedVersion ?? 0, null)   // held by another writer
+                    : s.ExpectedVersion is { } expected
                     ? new ConcurrencyException(s.Id, expected, 0)
                     : new InvalidOperationException($"Stream {s.Id} does not exist; start it with StartStream.");
             if (s.ExpectedVersion is { } v && v != head.Version) throw new ConcurrencyException(s.Id, v, head.Version);
@@ -103,7 +116,7 @@ internal static class AppendWriter
 
         if (inserted is null)
         {
-            await using var second = new NpgsqlBatch(conn) { BatchCommands = { MoveAndInsert(streams, chains, metadata, now, registry) } };
+            await using var second = new NpgsqlBatch(conn) { BatchCommands = { MoveAndInsert(streams, chains, metadata, now, registry, waitForLocks) } };
             (unsequenced, tail) = AddAfter(second, streams, chains, metadata, now, after);
             await using var reader = await second.ExecuteReaderAsync(ct);
             inserted = await ReadInsertedAsync(reader, ct);
@@ -168,11 +181,11 @@ internal static class AppendWriter
     }
 
     private static NpgsqlBatchCommand MoveAndInsert(IReadOnlyList<PendingStream> streams, Dictionary<Guid, Chain> chains,
-        AppendMetadata metadata, DateTimeOffset now, EventTypeRegistry registry)
+        AppendMetadata metadata, DateTimeOffset now, EventTypeRegistry registry, bool waitForLocks)
     {
         var existing = streams.Where(s => !s.IsNew).ToList();
         var all = streams.Select(s => (Stream: s, Chain: chains[s.Id])).ToList();
-        return Command(MoveHeadsAndInsert,
+        return Command(waitForLocks ? MoveHeadsAndInsert : MoveHeadsAndInsertSkipLocked,
             now,
             existing.Select(s => s.Id).ToArray(),
             existing.Select(s => chains[s.Id].FirstVersion - 1).ToArray(),

@@ -22,6 +22,7 @@ internal sealed class EventSession(DocumentStore store) : IEventSession, IEventO
     public string? CorrelationId { get; set; }
     public string? CausationId { get; set; }
     public string? LastModifiedBy { get; set; }
+    public bool WaitForLockedStreams { get; set; } = true;
 
     public void SetHeader(string key, object value) =>
         _headers[key] = HeaderValues.Normalize(value, store.Options.Events.JsonOptions);
@@ -165,7 +166,7 @@ internal sealed class EventSession(DocumentStore store) : IEventSession, IEventO
             {
                 // The inline projections that can, and the caller's statements, travel with the append: one round trip.
                 written = await AppendWriter.WriteAsync(conn, store, streams, metadata,
-                    events => ProjectionStatements(events, applyAfter).Concat(statements).ToList(), ct);
+                    events => ProjectionStatements(events, applyAfter).Concat(statements).ToList(), WaitForLockedStreams, ct);
                 foreach (var projection in applyAfter) await projection.ApplyAsync(conn, tx, written, ct);
             }
             else

@@ -19,6 +19,14 @@ public interface IEventSession : IAsyncDisposable
     void SetHeader(string key, object value);
 
     /// <summary>
+    /// True (the default): the commit waits for another session's lock on a stream it appends to. False: such a stream
+    /// is a clash at once (<see cref="ConcurrencyException"/>), nothing waited for and nothing held. For optimistic
+    /// writers that retry: the holder of the lock is almost always about to move the stream, so waiting would mostly end
+    /// in a clash anyway, after holding this session's other locks all the while (a hot idea's queue of doomed tries).
+    /// </summary>
+    bool WaitForLockedStreams { get; set; }
+
+    /// <summary>
     /// Extra work to run inside the commit transaction after the events are written (outbox rows, lookup tables).
     /// Runs in registration order; an exception rolls the whole session back.
     /// </summary>

@@ -4,7 +4,8 @@ namespace Waardecheque.EventStore.Tests;
 
 /// <summary>
 /// The round-trip savers a command uses: several streams fetched in one round trip (some locked), statements and
-/// checks sent with the append, and inline projections whose statements travel with it.
+/// checks sent with the append, inline projections whose statements travel with it, and the optimistic session that
+/// does not queue behind another writer.
 /// </summary>
 public sealed class BatchedCommitTests(StoreFixture db) : IClassFixture<StoreFixture>
 {
@@ -136,6 +137,46 @@ public sealed class BatchedCommitTests(StoreFixture db) : IClassFixture<StoreFix
         await using var totals = store.DataSource.CreateCommand("select balance_cents from inline_totals where stream_id = $1");
         totals.Parameters.Add(new NpgsqlParameter { Value = id });
         Assert.Equal(42L, (long)(await totals.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task a_session_that_does_not_wait_for_locked_streams_clashes_at_once_and_writes_nothing()
+    {
+        var id = await db.OpenAccountAsync();
+        var free = await db.OpenAccountAsync();
+        var before = await db.ScalarAsync<long>("select last_value from mt_events_sequence");
+        await using var holder = Store.LightweightSession();
+        await holder.Events.FetchForWriting<Account>(id, forUpdate: true);
+
+        // Known heads (one round trip: the skip-locked lock, then the write that touches only rows it holds) ...
+        await using (var session = Store.LightweightSession())
+        {
+            session.WaitForLockedStreams = false;
+            (await session.Events.FetchForWriting<Account>(free)).AppendOne(new MoneyDeposited(free, 5));
+            (await session.Events.FetchForWriting<Account>(id)).AppendOne(new MoneyDeposited(id, 5));
+            var clash = await Assert.ThrowsAsync<ConcurrencyException>(() => session.SaveChangesAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal(id, clash.StreamId);
+        }
+        // ... and unknown ones (an append without a fetch reads the heads first).
+        await using (var session = Store.LightweightSession())
+        {
+            session.WaitForLockedStreams = false;
+            session.Events.Append(id, new MoneyDeposited(id, 5));
+            await Assert.ThrowsAsync<ConcurrencyException>(() => session.SaveChangesAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        await holder.SaveChangesAsync();
+        Assert.Equal(1, (await FetchAsync(id)).Version);
+        Assert.Equal(0L, (await FetchAsync(free)).BalanceCents);
+        Assert.Equal(before, await db.ScalarAsync<long>("select last_value from mt_events_sequence"));
+        // Free again: the same session shape goes through.
+        await using (var session = Store.LightweightSession())
+        {
+            session.WaitForLockedStreams = false;
+            (await session.Events.FetchForWriting<Account>(id)).AppendOne(new MoneyDeposited(id, 5));
+            await session.SaveChangesAsync();
+        }
+        Assert.Equal(5L, (await FetchAsync(id)).BalanceCents);
     }
 
     private static NpgsqlBatchCommand Note(Guid id, string text)

@@ -10,9 +10,9 @@ namespace Waardecheque.Messaging;
 /// Runs one command through its pure handler (Wolverine's <c>InvokeAsync</c>): load the aggregates the handler asks
 /// for, call <c>Handle</c>, append every event it returns to its stream and write its messages to the outbox, all in
 /// one transaction. A version clash means someone else changed a stream in between: the handler runs again on fresh
-/// state. The first try is optimistic (no locks, so unrelated commands never wait for each other); a retry locks the
-/// streams the previous try wrote to, in id order, in the round trip that loads everything, so a hot idea serialises
-/// instead of retrying in a storm.
+/// state. The first try is optimistic (no locks, so unrelated commands never wait for each other, and a stream another
+/// command holds is a clash at once instead of a wait for one); a retry locks the streams the previous try wrote to,
+/// in id order, in the round trip that loads everything, so a hot idea serialises instead of retrying in a storm.
 /// Streams a handler appends to without loading them (credit released to many cheques) are locked at commit, after
 /// those; that can still deadlock with a pledge on such a cheque. PostgreSQL detects it (deadlock_timeout) and the
 /// loser retries. Streams only read are re-checked under a share lock that never waits (see TryOnceAsync).
@@ -75,6 +75,9 @@ public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, Ti
         session.LastModifiedBy = context.Actor;
         session.CorrelationId = context.CorrelationId;
         session.CausationId = registry.MessageName(handler.CommandType);
+        // The optimistic first try does not queue behind a writer of its streams: it would only find the version
+        // moved once its turn came. It clashes at once and retries in the queue, locking as it loads.
+        session.WaitForLockedStreams = lockFirst.Count > 0;
         foreach (var (key, value) in context.Headers ?? new Dictionary<string, object>()) session.SetHeader(key, value);
 
         // One round trip for all the handler will load, as far as it is known up front (the loop below loads the rest).
