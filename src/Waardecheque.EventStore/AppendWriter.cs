@@ -23,6 +23,11 @@ internal static class AppendWriter
     private const string LockExisting =
         "select id, version, head_hash from mt_streams where id = any($1) order by id for update";
 
+    // A session that does not wait for other writers (IEventSession.WaitForLockedStreams = false): rows another
+    // transaction holds are skipped rather than waited for, and not with NOWAIT's error either, which would cut the
+    // batch short (docs/event-store.md, "Npgsql 10.0.0 caveat"). A skipped stream is a clash.
+    private const string LockExistingSkipLocked = LockExisting + " skip locked";
+
     // pg_current_xact_id() makes sure this transaction has an id before it draws (the daemon's high-water mark
     // relies on it); the row locks and inserts before it have given it one already, so it costs nothing.
     private const string MoveHeadsAndInsert = """
@@ -38,8 +43,20 @@ internal static class AppendWriter
         returning seq_id, stream_id, version
         """;
 
+    // The same write, touching only rows this transaction holds (the batch's lock statement took them): an update that
+    // met a row another transaction holds would wait for it. A stream it skips does not move, so nothing is inserted.
+    private static readonly string MoveHeadsAndInsertSkipLocked = MoveHeadsAndInsert
+        .Replace("with moved as (", "with mine as (select id from mt_streams where id = any($2::uuid[]) for update skip locked),\n    moved as (")
+        .Replace("where s.id = x.id and ", "where s.id = x.id and s.id in (select id from mine) and ");
+
+    /// <summary>
+    /// Writes the streams; <paramref name="after"/> gets the events as they will be stored (sequence 0) and returns
+    /// statements to send in the same round trip as the insert, after it. Without <paramref name="waitForLocks"/> a
+    /// stream another transaction holds is a clash at once (<see cref="ConcurrencyException"/>), nothing waited for.
+    /// </summary>
     public static async Task<IReadOnlyList<IEvent>> WriteAsync(NpgsqlConnection conn, DocumentStore store,
-        IReadOnlyList<PendingStream> streams, AppendMetadata metadata, CancellationToken ct)
+        IReadOnlyList<PendingStream> streams, AppendMetadata metadata,
+        Func<IReadOnlyList<IEvent>, IReadOnlyList<CommitStatement>> after, bool waitForLocks, CancellationToken ct)
     {
         var registry = store.Options.Events;
         var now = Clock.UtcNowMicros();
@@ -53,8 +70,11 @@ internal static class AppendWriter
             if (s.ExpectedVersion is { } v && store.Heads.TryGet(s.Id, v, out var head)) chains[s.Id] = Chain.Build(s, v, head, registry);
         var oneTrip = existing.All(s => chains.ContainsKey(s.Id));
 
+        var total = streams.Sum(s => s.Events.Count);
         var heads = new Dictionary<Guid, (long Version, byte[] Hash)>();
         List<(long Seq, Guid StreamId, long Version)>? inserted = null;
+        IReadOnlyList<StoredEvent> unsequenced = [];
+        IReadOnlyList<CommitStatement> tail = [];
         await using (var first = new NpgsqlBatch(conn))
         {
             if (fresh.Count > 0)
@@ -62,8 +82,12 @@ internal static class AppendWriter
                     fresh.Select(s => s.Id).ToArray(), fresh.Select(s => s.AggregateType).ToArray(),
                     fresh.Select(s => (long)s.Events.Count).ToArray(), fresh.Select(s => chains[s.Id].Head).ToArray(), now));
             if (existing.Count > 0)
-                first.BatchCommands.Add(Command(LockExisting, existing.Select(s => s.Id).ToArray()));
-            if (oneTrip) first.BatchCommands.Add(MoveAndInsert(streams, chains, metadata, now, registry));
+                first.BatchCommands.Add(Command(waitForLocks ? LockExisting : LockExistingSkipLocked, existing.Select(s => s.Id).ToArray()));
+            if (oneTrip)
+            {
+                first.BatchCommands.Add(MoveAndInsert(streams, chains, metadata, now, registry, waitForLocks));
+                (unsequenced, tail) = AddAfter(first, streams, chains, metadata, now, after);
+            }
 
             await using var reader = await first.ExecuteReaderAsync(ct);
             if (existing.Count > 0)
@@ -71,14 +95,19 @@ internal static class AppendWriter
                 while (await reader.ReadAsync(ct)) heads[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetFieldValue<byte[]>(2));
                 await reader.NextResultAsync(ct);
             }
-            if (oneTrip) inserted = await ReadInsertedAsync(reader, ct);
+            if (oneTrip)
+            {
+                inserted = await ReadInsertedAsync(reader, ct);
+                await ReadTailAsync(reader, tail, lost: inserted.Count != total, ct);
+            }
         }
 
         // Any stream not where the session expects it is a clash; checked before the second trip draws anything.
         foreach (var s in existing)
         {
             if (!heads.TryGetValue(s.Id, out var head))
-                throw s.ExpectedVersion is { } expected
+                throw !waitForLocks ? new ConcurrencyException(s.Id, s.ExpectedVersion ?? 0, null)   // held by another writer
+                    : s.ExpectedVersion is { } expected
                     ? new ConcurrencyException(s.Id, expected, 0)
                     : new InvalidOperationException($"Stream {s.Id} does not exist; start it with StartStream.");
             if (s.ExpectedVersion is { } v && v != head.Version) throw new ConcurrencyException(s.Id, v, head.Version);
@@ -87,11 +116,12 @@ internal static class AppendWriter
 
         if (inserted is null)
         {
-            await using var second = new NpgsqlBatch(conn) { BatchCommands = { MoveAndInsert(streams, chains, metadata, now, registry) } };
+            await using var second = new NpgsqlBatch(conn) { BatchCommands = { MoveAndInsert(streams, chains, metadata, now, registry, waitForLocks) } };
+            (unsequenced, tail) = AddAfter(second, streams, chains, metadata, now, after);
             await using var reader = await second.ExecuteReaderAsync(ct);
             inserted = await ReadInsertedAsync(reader, ct);
+            await ReadTailAsync(reader, tail, lost: inserted.Count != total, ct);
         }
-        var total = streams.Sum(s => s.Events.Count);
         if (inserted.Count != total)
         {
             // Versions matched but a head hash did not: the cached head was wrong for this stream. Forget it.
@@ -101,18 +131,7 @@ internal static class AppendWriter
         }
 
         var sequence = inserted.ToDictionary(r => (r.StreamId, r.Version), r => r.Seq);
-        var written = new List<IEvent>(total);
-        foreach (var s in streams)
-        {
-            var chain = chains[s.Id];
-            for (var k = 0; k < s.Events.Count; k++)
-            {
-                var version = chain.FirstVersion + k;
-                written.Add(new StoredEvent(chain.Ids[k], sequence[(s.Id, version)], s.Id, version, s.Events[k],
-                    chain.Aliases[k], now, metadata.CorrelationId, metadata.CausationId, metadata.UserName,
-                    metadata.Headers, chain.Hashes[k]));
-            }
-        }
+        var written = unsequenced.Select(e => (IEvent)(e with { Sequence = sequence[(e.StreamId, e.Version)] })).ToList();
         written.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         // Within a stream, later versions must carry later sequence numbers (projections read in seq order).
         foreach (var g in written.GroupBy(e => e.StreamId))
@@ -127,12 +146,46 @@ internal static class AppendWriter
         foreach (var e in written) store.Heads.Remember(e.StreamId, e.Version, e.Hash);
     }
 
+    /// <summary>
+    /// Reads what the statements after the insert returned. When the insert wrote nothing (a clash) they ran on a
+    /// write that did not happen and the session rolls back: the clash is the answer, not whatever they said.
+    /// </summary>
+    private static async Task ReadTailAsync(NpgsqlDataReader reader, IReadOnlyList<CommitStatement> tail, bool lost, CancellationToken ct)
+    {
+        try
+        {
+            await CommitStatement.ReadAsync(reader, tail, atFirst: false, ct);
+        }
+        catch (Exception e) when (lost && e is PostgresException or ConcurrencyException)
+        {
+            // Reported below as the clash it is.
+        }
+    }
+
+    /// <summary>The events as they will be stored, but for their sequence numbers, and what the caller sends after them.</summary>
+    private static (IReadOnlyList<StoredEvent>, IReadOnlyList<CommitStatement>) AddAfter(NpgsqlBatch batch,
+        IReadOnlyList<PendingStream> streams, Dictionary<Guid, Chain> chains, AppendMetadata metadata, DateTimeOffset now,
+        Func<IReadOnlyList<IEvent>, IReadOnlyList<CommitStatement>> after)
+    {
+        var events = new List<StoredEvent>(streams.Sum(s => s.Events.Count));
+        foreach (var s in streams)
+        {
+            var chain = chains[s.Id];
+            for (var k = 0; k < s.Events.Count; k++)
+                events.Add(new StoredEvent(chain.Ids[k], 0, s.Id, chain.FirstVersion + k, s.Events[k], chain.Aliases[k], now,
+                    metadata.CorrelationId, metadata.CausationId, metadata.UserName, metadata.Headers, chain.Hashes[k]));
+        }
+        var statements = after(events);
+        foreach (var statement in statements) batch.BatchCommands.Add(statement.Command);
+        return (events, statements);
+    }
+
     private static NpgsqlBatchCommand MoveAndInsert(IReadOnlyList<PendingStream> streams, Dictionary<Guid, Chain> chains,
-        AppendMetadata metadata, DateTimeOffset now, EventTypeRegistry registry)
+        AppendMetadata metadata, DateTimeOffset now, EventTypeRegistry registry, bool waitForLocks)
     {
         var existing = streams.Where(s => !s.IsNew).ToList();
         var all = streams.Select(s => (Stream: s, Chain: chains[s.Id])).ToList();
-        return Command(MoveHeadsAndInsert,
+        return Command(waitForLocks ? MoveHeadsAndInsert : MoveHeadsAndInsertSkipLocked,
             now,
             existing.Select(s => s.Id).ToArray(),
             existing.Select(s => chains[s.Id].FirstVersion - 1).ToArray(),

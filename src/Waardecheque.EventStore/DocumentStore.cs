@@ -63,6 +63,11 @@ public sealed class DocumentStore : IAsyncDisposable
         // The append statements are the same text every time; preparing them saves the server a parse and plan each.
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 50;
         if (!pooling) builder.ConnectionStringBuilder.Pooling = false;
+        // Handing a pooled connection out again costs a reset round trip (RESET ALL, CLOSE ALL, UNLISTEN *, advisory
+        // unlocks...), once per command. The store leaves no session state on pooled connections (its LISTEN and
+        // session advisory locks use the unpooled source; the migrator's lock is transaction-scoped), so skip it.
+        // Other users of DataSource must do the same: nothing set, listened to or locked beyond a transaction.
+        else builder.ConnectionStringBuilder.NoResetOnClose = true;
         return builder.Build();
     }
 
@@ -104,7 +109,14 @@ public sealed class DocumentStore : IAsyncDisposable
     /// the new one is complete. Rebuilding an inline projection holds appends back while it runs; an async one does not.
     /// </summary>
     public Task RebuildProjectionAsync(string projectionName, CancellationToken ct = default) =>
-        ProjectionRebuilder.RebuildAsync(this, Options.Projections.Find(projectionName), ct);
+        ProjectionRebuilder.RebuildAsync(this, [Options.Projections.Find(projectionName)], ct);
+
+    /// <summary>
+    /// <see cref="RebuildProjectionAsync"/> for several projections of one lifecycle (e.g. every inline one) in one
+    /// transaction and one read of the log, each page handed to each projection in turn.
+    /// </summary>
+    public Task RebuildProjectionsAsync(IEnumerable<string> projectionNames, CancellationToken ct = default) =>
+        ProjectionRebuilder.RebuildAsync(this, projectionNames.Distinct().Select(Options.Projections.Find).ToList(), ct);
 
     public async ValueTask DisposeAsync()
     {

@@ -12,19 +12,25 @@ internal sealed class EventSession(DocumentStore store) : IEventSession, IEventO
     private readonly Dictionary<Guid, PendingStream> _pending = [];
     private readonly List<PendingStream> _order = [];
     private readonly List<Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task>> _onCommit = [];
+    private readonly List<CommitStatement> _statements = [];
     private readonly Dictionary<string, object?> _headers = [];
     private NpgsqlConnection? _conn;
     private NpgsqlTransaction? _tx;
 
+    internal DocumentStore Store => store;
     public IEventOperations Events => this;
     public string? CorrelationId { get; set; }
     public string? CausationId { get; set; }
     public string? LastModifiedBy { get; set; }
+    public bool WaitForLockedStreams { get; set; } = true;
 
     public void SetHeader(string key, object value) =>
         _headers[key] = HeaderValues.Normalize(value, store.Options.Events.JsonOptions);
 
     public void OnCommit(Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task> work) => _onCommit.Add(work);
+
+    public void OnCommit(NpgsqlBatchCommand statement, Func<NpgsqlDataReader, CancellationToken, Task>? check = null) =>
+        _statements.Add(new CommitStatement(statement, check));
 
     public void StartStream<TAggregate>(Guid streamId, params object[] events) where TAggregate : class
     {
@@ -69,27 +75,52 @@ internal sealed class EventSession(DocumentStore store) : IEventSession, IEventO
     }
 
     public async Task<IEventStream<T>> FetchForWriting<T>(Guid streamId, bool forUpdate = false, CancellationToken ct = default)
-        where T : class
+        where T : class =>
+        (IEventStream<T>)(await FetchForWritingMany([new StreamFetch(typeof(T), streamId, forUpdate)], ct))[0];
+
+    public async Task<IReadOnlyList<IEventStream<object>>> FetchForWritingMany(IReadOnlyList<StreamFetch> streams, CancellationToken ct = default)
     {
-        if (forUpdate)
+        if (streams.Count == 0) return [];
+        var folders = streams.Select(s => StreamFolder.For(s.AggregateType)).ToArray();
+        // Start from this process's last fold of each stream when there is one, and read only what came after it.
+        var starts = streams.Select((s, i) => folders[i].Begin(store, s.StreamId)).ToArray();
+        var locked = streams.Where(s => s.ForUpdate).Select(s => s.StreamId).Distinct().ToArray();
+
+        // The session's own connection: the commit reuses it, so a command opens (and resets) one pooled connection,
+        // not one per read. The lock needs the transaction; plain reads run before it starts, in autocommit.
+        var conn = locked.Length > 0 ? (await EnsureTransactionAsync(ct)).Conn : await EnsureConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn, _tx);
+        if (locked.Length > 0)
         {
-            // The row lock holds until this session commits, so the version read below cannot move.
-            var (conn, _) = await EnsureTransactionAsync(ct);
-            await using var lockCmd = new NpgsqlCommand("select version from mt_streams where id = $1 for update", conn);
-            lockCmd.Parameters.Add(new() { Value = streamId });
-            await lockCmd.ExecuteNonQueryAsync(ct);
+            // In id order, like the append's locks, so two sessions locking the same streams never deadlock. The
+            // row locks hold until this session commits, so the versions read after them cannot move.
+            var lockAll = new NpgsqlBatchCommand("select id from mt_streams where id = any($1) order by id for update");
+            lockAll.Parameters.Add(new NpgsqlParameter { Value = locked });
+            batch.BatchCommands.Add(lockAll);
         }
-        // Start from this process's last fold of the stream when there is one, and read only what came after it.
-        var cached = AggregateFolder<T>.IsImmutable && store.Aggregates.TryGet<T>(streamId, out var cachedVersion, out var cachedAggregate)
-            ? (Version: cachedVersion, Aggregate: cachedAggregate) : ((long Version, T Aggregate)?)null;
-        var events = await FetchStreamAsync(streamId, cached?.Version ?? 0, ct);
-        if (events.Count > 0) store.Heads.Remember(streamId, events[^1].Version, events[^1].Hash);
-        var aggregate = AggregateFolder<T>.Fold(events, cached?.Aggregate);
-        // The version comes from the same reads as the events, so the two always agree.
-        var version = events.Count == 0 ? cached?.Version ?? 0 : events[^1].Version;
-        if (aggregate is not null && AggregateFolder<T>.IsImmutable) store.Aggregates.Remember(streamId, version, aggregate);
-        return new EventStream<T>(this, streamId, aggregate, version);
+        for (var i = 0; i < streams.Count; i++)
+        {
+            var read = new NpgsqlBatchCommand(ReadStreamSql);
+            read.Parameters.Add(new NpgsqlParameter { Value = streams[i].StreamId });
+            read.Parameters.Add(new NpgsqlParameter { Value = starts[i].Version });
+            batch.BatchCommands.Add(read);
+        }
+
+        var newer = new List<IEvent>[streams.Count];
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            if (locked.Length > 0) await reader.NextResultAsync(ct);
+            for (var i = 0; i < streams.Count; i++)
+            {
+                newer[i] = [];
+                while (await reader.ReadAsync(ct)) newer[i].Add(EventRows.Read(reader, store.Options.Events));
+                await reader.NextResultAsync(ct);
+            }
+        }
+        return streams.Select((s, i) => folders[i].Finish(this, s.StreamId, starts[i], newer[i])).ToArray();
     }
+
+    public object? PeekCached(Type aggregateType, Guid streamId) => StreamFolder.For(aggregateType).Peek(store, streamId);
 
     public async Task<T?> FetchLatest<T>(Guid streamId, CancellationToken ct = default) where T : class =>
         AggregateFolder<T>.Fold(await FetchStreamAsync(streamId, ct));
@@ -97,11 +128,13 @@ internal sealed class EventSession(DocumentStore store) : IEventSession, IEventO
     public Task<IReadOnlyList<IEvent>> FetchStreamAsync(Guid streamId, CancellationToken ct = default) =>
         FetchStreamAsync(streamId, 0, ct);
 
+    private const string ReadStreamSql =
+        $"select {EventRows.Columns} from mt_events e where e.stream_id = $1 and e.version > $2 order by e.version";
+
     private async Task<IReadOnlyList<IEvent>> FetchStreamAsync(Guid streamId, long afterVersion, CancellationToken ct)
     {
-        const string sql = $"select {EventRows.Columns} from mt_events e where e.stream_id = $1 and e.version > $2 order by e.version";
         // Inside an open transaction (after a forUpdate fetch) read through it; otherwise any pooled connection will do.
-        await using var cmd = _conn is not null ? new NpgsqlCommand(sql, _conn) : store.DataSource.CreateCommand(sql);
+        await using var cmd = _tx is not null ? new NpgsqlCommand(ReadStreamSql, _conn, _tx) : store.DataSource.CreateCommand(ReadStreamSql);
         cmd.Parameters.Add(new() { Value = streamId });
         cmd.Parameters.Add(new() { Value = afterVersion });
         return await EventRows.ReadAllAsync(cmd, store.Options.Events, ct);
@@ -111,14 +144,16 @@ internal sealed class EventSession(DocumentStore store) : IEventSession, IEventO
     {
         var streams = _order.Where(p => p.Events.Count > 0).ToList();
         var work = _onCommit.ToList();
+        var statements = _statements.ToList();
         var metadata = new AppendMetadata(CorrelationId, CausationId, LastModifiedBy, new Dictionary<string, object?>(_headers));
         _pending.Clear();
         _order.Clear();
         _onCommit.Clear();
+        _statements.Clear();
         try
         {
             foreach (var conflict in streams.Select(p => p.Conflict).OfType<ConcurrencyException>()) throw conflict;
-            if (streams.Count == 0 && work.Count == 0)
+            if (streams.Count == 0 && work.Count == 0 && statements.Count == 0)
             {
                 // Nothing to write, but a forUpdate fetch may hold locks: release them.
                 if (_tx is not null) await _tx.CommitAsync(ct);
@@ -126,10 +161,17 @@ internal sealed class EventSession(DocumentStore store) : IEventSession, IEventO
             }
             var (conn, tx) = await EnsureTransactionAsync(ct);
             IReadOnlyList<IEvent> written = [];
+            var applyAfter = new List<IProjection>();
             if (streams.Count > 0)
             {
-                written = await AppendWriter.WriteAsync(conn, store, streams, metadata, ct);
-                foreach (var projection in store.Options.Projections.Inline) await projection.ApplyAsync(conn, tx, written, ct);
+                // The inline projections that can, and the caller's statements, travel with the append: one round trip.
+                written = await AppendWriter.WriteAsync(conn, store, streams, metadata,
+                    events => ProjectionStatements(events, applyAfter).Concat(statements).ToList(), WaitForLockedStreams, ct);
+                foreach (var projection in applyAfter) await projection.ApplyAsync(conn, tx, written, ct);
+            }
+            else
+            {
+                await CommitStatement.ExecuteAsync(conn, tx, statements, ct);
             }
             foreach (var step in work) await step(conn, tx, ct);
             await tx.CommitAsync(ct);
@@ -150,13 +192,30 @@ internal sealed class EventSession(DocumentStore store) : IEventSession, IEventO
         }
     }
 
+    /// <summary>The inline projections' statements for the events about to be written; the others go to <paramref name="applyAfter"/>.</summary>
+    private IEnumerable<CommitStatement> ProjectionStatements(IReadOnlyList<IEvent> events, List<IProjection> applyAfter)
+    {
+        applyAfter.Clear();
+        var all = new List<CommitStatement>();
+        foreach (var projection in store.Options.Projections.Inline)
+        {
+            var mine = new List<NpgsqlBatchCommand>();
+            if (projection is IStatementProjection p && p.TryAddStatements(events, mine)) all.AddRange(mine.Select(c => new CommitStatement(c, null)));
+            else applyAfter.Add(projection);
+        }
+        return all;
+    }
+
     public async ValueTask DisposeAsync() => await CloseAsync();
 
-    private async Task<(NpgsqlConnection, NpgsqlTransaction)> EnsureTransactionAsync(CancellationToken ct)
-    {
+    private async Task<NpgsqlConnection> EnsureConnectionAsync(CancellationToken ct) =>
         _conn ??= await store.DataSource.OpenConnectionAsync(ct);
-        _tx ??= await _conn.BeginTransactionAsync(ct);
-        return (_conn, _tx);
+
+    private async Task<(NpgsqlConnection Conn, NpgsqlTransaction Tx)> EnsureTransactionAsync(CancellationToken ct)
+    {
+        var conn = await EnsureConnectionAsync(ct);
+        _tx ??= await conn.BeginTransactionAsync(ct);
+        return (conn, _tx);
     }
 
     private async Task CloseAsync()

@@ -3,22 +3,27 @@ using Npgsql;
 namespace Waardecheque.EventStore;
 
 /// <summary>
-/// Empties a projection and replays the log into it in one transaction.
+/// Empties projections and replays the log into them in one transaction, with ONE read of the log: each page goes to
+/// every projection in turn (a rebuild of all inline projections used to read and deserialise the whole log once per
+/// projection, most of the time for a projection that needs a handful of its events). All must share a lifecycle.
 /// Inline: takes a SHARE lock on mt_streams first, which waits for every append in flight and holds new ones back
 /// (every statement that inserts events also writes mt_streams, or comes after one that did), so the replay sees a
 /// log no one is adding to. Appends wait while it runs.
-/// Async: waits until everything drawn so far is final (see <see cref="HighWaterMark"/>), locks the projection's
-/// progression row, which the daemon's batches also update, replays up to that mark and leaves the rest to the daemon.
-/// Pages are read on a second connection ahead of the projection (<see cref="EventPages"/>).
+/// Async: waits until everything drawn so far is final (see <see cref="HighWaterMark"/>), locks the projections'
+/// progression rows, which the daemon's batches also update, replays up to that mark and leaves the rest to the daemon.
+/// Pages are read on a second connection ahead of the projections (<see cref="EventPages"/>).
 /// </summary>
 internal static class ProjectionRebuilder
 {
     private const int PageSize = 10_000;
 
-    public static async Task RebuildAsync(DocumentStore store, RegisteredProjection registered, CancellationToken ct)
+    public static async Task RebuildAsync(DocumentStore store, IReadOnlyList<RegisteredProjection> registered, CancellationToken ct)
     {
-        var projection = registered.Projection;
-        var inline = registered.Lifecycle == ProjectionLifecycle.Inline;
+        if (registered.Count == 0) return;
+        if (registered.Select(r => r.Lifecycle).Distinct().Count() > 1)
+            throw new ArgumentException("Rebuild inline and async projections in separate calls.", nameof(registered));
+        var projections = registered.Select(r => r.Projection).ToList();
+        var inline = registered[0].Lifecycle == ProjectionLifecycle.Inline;
         await using var conn = await store.DataSource.OpenConnectionAsync(ct);
 
         long upTo = long.MaxValue;
@@ -32,23 +37,25 @@ internal static class ProjectionRebuilder
         }
 
         await using var tx = await conn.BeginTransactionAsync(ct);
-        if (inline)
+        if (inline) await Execute(conn, "lock table mt_streams in share mode", ct);
+        foreach (var projection in projections)
         {
-            await Execute(conn, "lock table mt_streams in share mode", ct);
+            if (!inline)
+            {
+                await Execute(conn, "insert into mt_event_progression (name) values ($1) on conflict do nothing", ct, projection.Name);
+                await Execute(conn, "select last_seq_id from mt_event_progression where name = $1 for update", ct, projection.Name);
+            }
+            await projection.ResetAsync(conn, tx, ct);
         }
-        else
-        {
-            await Execute(conn, "insert into mt_event_progression (name) values ($1) on conflict do nothing", ct, projection.Name);
-            await Execute(conn, "select last_seq_id from mt_event_progression where name = $1 for update", ct, projection.Name);
-        }
-        await projection.ResetAsync(conn, tx, ct);
 
         await foreach (var page in EventPages.ReadAsync(store.DataSource, store.Options.Events, 0, upTo, PageSize, ct))
-            await projection.ApplyAsync(conn, tx, page, ct);
+            foreach (var projection in projections)
+                await projection.ApplyAsync(conn, tx, page, ct);
         // The daemon goes on from the mark; anything after it is its work.
         if (!inline)
-            await Execute(conn, "update mt_event_progression set last_seq_id = $2, last_updated = now() where name = $1", ct,
-                projection.Name, upTo);
+            foreach (var projection in projections)
+                await Execute(conn, "update mt_event_progression set last_seq_id = $2, last_updated = now() where name = $1", ct,
+                    projection.Name, upTo);
         await tx.CommitAsync(ct);
     }
 

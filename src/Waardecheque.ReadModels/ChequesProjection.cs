@@ -9,7 +9,7 @@ namespace Waardecheque.ReadModels;
 /// rm_cheques: each cheque's state and available credit, and the hash of its code (the only form in which a code is
 /// stored) for resident log-in. Inline, so a resident sees their credit change the moment a pledge commits.
 /// </summary>
-public sealed class ChequesProjection : IProjection
+public sealed class ChequesProjection : IStatementProjection
 {
     public string Name => "cheques";
 
@@ -31,7 +31,23 @@ public sealed class ChequesProjection : IProjection
         var issued = events.Select(e => e.Data).OfType<ChequeIssued>().ToList();
         if (issued.Count > 0) await InsertIssuedAsync(conn, tx, issued, ct);
 
-        var batch = new SqlBatch(conn, tx);
+        var statements = new List<NpgsqlBatchCommand>();
+        AddChanges(events, statements);
+        await SqlBatch.ExecuteAsync(conn, tx, statements, ct);
+    }
+
+    /// <summary>Issued cheques go in through <see cref="ApplyAsync"/> (one array insert of up to 100,000 rows); the rest travel with the append.</summary>
+    public bool TryAddStatements(IReadOnlyList<IEvent> events, ICollection<NpgsqlBatchCommand> statements)
+    {
+        if (events.Any(e => e.Data is ChequeIssued)) return false;
+        AddChanges(events, statements);
+        return true;
+    }
+
+    /// <summary>One statement per event that changes an existing cheque.</summary>
+    private static void AddChanges(IReadOnlyList<IEvent> events, ICollection<NpgsqlBatchCommand> statements)
+    {
+        var batch = new SqlBatch(statements);
         foreach (var e in events)
         {
             switch (e.Data)
@@ -52,7 +68,6 @@ public sealed class ChequesProjection : IProjection
                 case ForwardedCreditReceived f: batch.Add(Move, f.ChequeId, f.AmountCents); break;
             }
         }
-        await batch.ExecuteAsync(ct);
     }
 
     private const string Move = "update rm_cheques set available_cents = available_cents + $2 where id = $1";

@@ -9,7 +9,7 @@ namespace Waardecheque.ReadModels;
 /// rm_households: the exact addresses, for staff and for printing letters. Never shown to residents: resident views
 /// read street and buurt from the cheque.
 /// </summary>
-public sealed class HouseholdsProjection : IProjection
+public sealed class HouseholdsProjection : IStatementProjection
 {
     public string Name => "households";
 
@@ -22,6 +22,10 @@ public sealed class HouseholdsProjection : IProjection
 
     public Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
         SqlBatch.ExecuteAsync(conn, tx, "truncate rm_households", ct);
+
+    /// <summary>Only imports write here (through <see cref="ApplyAsync"/>); other events need nothing, not even a round trip.</summary>
+    public bool TryAddStatements(IReadOnlyList<IEvent> events, ICollection<NpgsqlBatchCommand> statements) =>
+        !events.Any(e => e.Data is HouseholdsImported);
 
     public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ namespace Waardecheque.ReadModels;
 /// staff) and rm_expenses (the queue of expenses to approve). Inline: an idea's progress is what the next resident
 /// on the page must see.
 /// </summary>
-public sealed class IdeasProjection : IProjection
+public sealed class IdeasProjection : IStatementProjection
 {
     public string Name => "ideas";
 
@@ -39,7 +39,15 @@ public sealed class IdeasProjection : IProjection
 
     public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
     {
-        var batch = new SqlBatch(conn, tx);
+        var statements = new List<NpgsqlBatchCommand>();
+        TryAddStatements(events, statements);
+        await SqlBatch.ExecuteAsync(conn, tx, statements, ct);
+    }
+
+    /// <summary>Every event of this projection is one or two statements that read nothing back, so always true.</summary>
+    public bool TryAddStatements(IReadOnlyList<IEvent> events, ICollection<NpgsqlBatchCommand> statements)
+    {
+        var batch = new SqlBatch(statements);
         foreach (var e in events)
         {
             switch (e.Data)
@@ -99,7 +107,7 @@ public sealed class IdeasProjection : IProjection
                     break;
             }
         }
-        await batch.ExecuteAsync(ct);
+        return true;
     }
 
     private const string SetState = "update rm_ideas set state = $2, decision_reason = coalesce($3, decision_reason) where id = $1";

@@ -7,7 +7,7 @@ using Waardecheque.EventStore;
 namespace Waardecheque.ReadModels;
 
 /// <summary>rm_programs: one row per program, for lists and for the pages that show a program's name and dates.</summary>
-public sealed class ProgramsProjection : IProjection
+public sealed class ProgramsProjection : IStatementProjection
 {
     public string Name => "programs";
 
@@ -23,7 +23,15 @@ public sealed class ProgramsProjection : IProjection
 
     public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
     {
-        var batch = new SqlBatch(conn, tx);
+        var statements = new List<NpgsqlBatchCommand>();
+        TryAddStatements(events, statements);
+        await SqlBatch.ExecuteAsync(conn, tx, statements, ct);
+    }
+
+    /// <summary>Every event of this projection is one or two statements that read nothing back, so always true.</summary>
+    public bool TryAddStatements(IReadOnlyList<IEvent> events, ICollection<NpgsqlBatchCommand> statements)
+    {
+        var batch = new SqlBatch(statements);
         foreach (var e in events)
         {
             switch (e.Data)
@@ -39,7 +47,7 @@ public sealed class ProgramsProjection : IProjection
                 case ProgramClosed x: batch.Add("update rm_programs set state = 'Closed' where id = $1", x.ProgramId); break;
             }
         }
-        await batch.ExecuteAsync(ct);
+        return true;
     }
 
     private static NpgsqlParameter Json(object value) =>

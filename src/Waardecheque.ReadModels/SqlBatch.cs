@@ -3,18 +3,17 @@ using Npgsql;
 namespace Waardecheque.ReadModels;
 
 /// <summary>
-/// Collects a projection's statements for one batch of events and sends them in one round trip: the daemon and
-/// inline projections hand over hundreds of events at a time, and a round trip per event would dominate.
+/// Collects a projection's statements for one batch of events, to send in one round trip: the daemon and inline
+/// projections hand over hundreds of events at a time, and a round trip per event would dominate. Inline, the store
+/// sends them in the append's own round trip (<see cref="Waardecheque.EventStore.IStatementProjection"/>).
 /// </summary>
-internal sealed class SqlBatch(NpgsqlConnection conn, NpgsqlTransaction tx)
+internal sealed class SqlBatch(ICollection<NpgsqlBatchCommand> statements)
 {
-    private readonly NpgsqlBatch _batch = new(conn, tx);
-
     public void Add(string sql, params object?[] args)
     {
         var cmd = new NpgsqlBatchCommand(sql);
         foreach (var a in args) cmd.Parameters.Add(a as NpgsqlParameter ?? new NpgsqlParameter { Value = Normalise(a) });
-        _batch.BatchCommands.Add(cmd);
+        statements.Add(cmd);
     }
 
     /// <summary>
@@ -28,10 +27,14 @@ internal sealed class SqlBatch(NpgsqlConnection conn, NpgsqlTransaction tx)
         _ => value,
     };
 
-    public async Task ExecuteAsync(CancellationToken ct)
+    /// <summary>Sends the statements in one round trip (none: no round trip).</summary>
+    public static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyCollection<NpgsqlBatchCommand> statements,
+        CancellationToken ct)
     {
-        if (_batch.BatchCommands.Count > 0) await _batch.ExecuteNonQueryAsync(ct);
-        await _batch.DisposeAsync();
+        if (statements.Count == 0) return;
+        await using var batch = new NpgsqlBatch(conn, tx);
+        foreach (var statement in statements) batch.BatchCommands.Add(statement);
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     public static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)

@@ -10,8 +10,9 @@ namespace Waardecheque.Messaging;
 /// Runs one command through its pure handler (Wolverine's <c>InvokeAsync</c>): load the aggregates the handler asks
 /// for, call <c>Handle</c>, append every event it returns to its stream and write its messages to the outbox, all in
 /// one transaction. A version clash means someone else changed a stream in between: the handler runs again on fresh
-/// state. The first try is optimistic (no locks, so unrelated commands never wait for each other); a retry locks the
-/// streams the previous try loaded and wrote to, in id order, so a hot idea serialises instead of retrying in a storm.
+/// state. The first try is optimistic (no locks, so unrelated commands never wait for each other, and a stream another
+/// command holds is a clash at once instead of a wait for one); a retry locks the streams the previous try wrote to,
+/// in id order, in the round trip that loads everything, so a hot idea serialises instead of retrying in a storm.
 /// Streams a handler appends to without loading them (credit released to many cheques) are locked at commit, after
 /// those; that can still deadlock with a pledge on such a cheque. PostgreSQL detects it (deadlock_timeout) and the
 /// loser retries. Streams only read are re-checked under a share lock that never waits (see TryOnceAsync).
@@ -74,11 +75,14 @@ public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, Ti
         session.LastModifiedBy = context.Actor;
         session.CorrelationId = context.CorrelationId;
         session.CausationId = registry.MessageName(handler.CommandType);
+        // The optimistic first try does not queue behind a writer of its streams: it would only find the version
+        // moved once its turn came. It clashes at once and retries in the queue, locking as it loads.
+        session.WaitForLockedStreams = lockFirst.Count > 0;
         foreach (var (key, value) in context.Headers ?? new Dictionary<string, object>()) session.SetHeader(key, value);
 
+        // One round trip for all the handler will load, as far as it is known up front (the loop below loads the rest).
         var streams = new Dictionary<Guid, StreamHandle>();
-        foreach (var (id, type) in lockFirst.OrderBy(p => p.Key))
-            streams[id] = await StreamHandle.FetchAsync(session, type, id, forUpdate: true, ct);
+        await StreamHandle.FetchAsync(session, FirstFetch(handler, command, lockFirst, session), streams, ct);
 
         var args = new object?[handler.Parameters.Count + 1];
         args[0] = command;
@@ -130,7 +134,8 @@ public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, Ti
         // for that writer outside any transaction (InvokeAsync) and starts over on what it wrote.
         readOnly.AddRange(streams.Where(s => s.Value.Aggregate is not null && !written.ContainsKey(s.Key))
             .Select(s => (s.Key, s.Value.Version)));
-        if (readOnly.Count > 0) session.OnCommit((conn, tx, token) => ReadStreamsUnchangedAsync(conn, tx, readOnly, token));
+        // The check travels in the append's round trip, after its locks, and its share lock holds until COMMIT.
+        if (readOnly.Count > 0) session.OnCommit(ReadStreamsUnchanged(readOnly), (reader, token) => CheckUnchangedAsync(reader, readOnly, token));
 
         if (result.Messages.Count > 0)
         {
@@ -143,27 +148,50 @@ public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, Ti
         return result;
     }
 
-    private static async Task ReadStreamsUnchangedAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
-        List<(Guid Id, long Version)> streams, CancellationToken ct)
+    private static NpgsqlBatchCommand ReadStreamsUnchanged(List<(Guid Id, long Version)> streams)
+    {
+        var cmd = new NpgsqlBatchCommand("select id, version from mt_streams where id = any($1) order by id for share nowait");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streams.Select(s => s.Id).ToArray() });
+        return cmd;
+    }
+
+    private static async Task CheckUnchangedAsync(NpgsqlDataReader reader, List<(Guid Id, long Version)> streams, CancellationToken ct)
     {
         var versions = new Dictionary<Guid, long>();
-        await using (var cmd = new NpgsqlCommand("select id, version from mt_streams where id = any($1) order by id for share nowait", conn, tx))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = streams.Select(s => s.Id).ToArray() });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) versions[reader.GetGuid(0)] = reader.GetInt64(1);
-        }
+        while (await reader.ReadAsync(ct)) versions[reader.GetGuid(0)] = reader.GetInt64(1);
         foreach (var (id, version) in streams)
             if (!versions.TryGetValue(id, out var now) || now != version)
                 throw new ConcurrencyException(id, version, versions.TryGetValue(id, out var v) ? v : null);
     }
 
+    /// <summary>
+    /// What to load in the first round trip: on a retry the streams the last try wrote, locked (in id order, by the
+    /// store); the aggregates the command names; and those named by an aggregate this process has folded before (an idea
+    /// names its program). A cached fold may be stale, but it only guesses an id: the loop in TryOnceAsync resolves
+    /// every id again from what was actually loaded and loads whatever the guess missed.
+    /// </summary>
+    private static List<StreamFetch> FirstFetch(HandlerDescriptor handler, object command, IReadOnlyDictionary<Guid, Type> lockFirst,
+        IEventSession session)
+    {
+        var fetches = lockFirst.Select(p => new StreamFetch(p.Value, p.Key, ForUpdate: true)).ToList();
+        var included = new HashSet<Guid>(lockFirst.Keys);
+        var guessed = new List<object>();
+        foreach (var p in handler.Parameters.Where(p => p.Kind == ParameterKind.Aggregate))
+        {
+            if (!TryIdFor(p.Type, command, guessed, out var id)) continue;
+            if (included.Add(id)) fetches.Add(new StreamFetch(p.Type, id));
+            if (session.Events.PeekCached(p.Type, id) is { } cached) guessed.Add(cached);
+        }
+        return fetches;
+    }
+
     private async Task<object?> LoadOneAsync(IEventSession session, HandlerParameter p, object command,
         List<object> loaded, Dictionary<Guid, StreamHandle> streams, CancellationToken ct)
     {
-        var id = IdFor(p.Type, command, loaded);
-        if (!streams.TryGetValue(id, out var stream))
-            streams[id] = stream = await StreamHandle.FetchAsync(session, p.Type, id, forUpdate: false, ct);
+        if (!TryIdFor(p.Type, command, loaded, out var id))
+            throw new InvalidOperationException($"{command.GetType().Name} names no {p.Type.Name}Id for its {p.Type.Name}.");
+        if (!streams.ContainsKey(id)) await StreamHandle.FetchAsync(session, [new StreamFetch(p.Type, id)], streams, ct);
+        var stream = streams[id];
         if (stream.Aggregate is null)
         {
             if (p.Optional) return null;
@@ -178,24 +206,26 @@ public sealed class CommandBus(DocumentStore store, HandlerRegistry registry, Ti
     {
         var ids = await registry.ListLoaderFor(p.Type)(command, loaded, store, ct);
         var list = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(p.Type))!;
-        foreach (var id in ids.Order())
-        {
-            if (!streams.TryGetValue(id, out var stream))
-                streams[id] = stream = await StreamHandle.FetchAsync(session, p.Type, id, forUpdate: false, ct);
-            if (stream.Aggregate is not null) list.Add(stream.Aggregate);
-        }
+        var sorted = ids.Distinct().Order().ToList();
+        await StreamHandle.FetchAsync(session, sorted.Where(id => !streams.ContainsKey(id)).Select(id => new StreamFetch(p.Type, id)).ToList(), streams, ct);
+        foreach (var id in sorted)
+            if (streams[id].Aggregate is { } aggregate) list.Add(aggregate);
         return list;
     }
 
     /// <summary>The id of an aggregate: <c>{Type}Id</c> on the command, else on an aggregate loaded before it.</summary>
-    private static Guid IdFor(Type aggregateType, object command, IEnumerable<object> loaded)
+    private static bool TryIdFor(Type aggregateType, object command, IEnumerable<object> loaded, out Guid id)
     {
         var name = aggregateType.Name + "Id";
         foreach (var source in loaded.Prepend(command))
         {
-            var property = source.GetType().GetProperty(name);
-            if (property?.GetValue(source) is Guid id) return id;
+            if (source.GetType().GetProperty(name)?.GetValue(source) is Guid found)
+            {
+                id = found;
+                return true;
+            }
         }
-        throw new InvalidOperationException($"{command.GetType().Name} names no {name} for its {aggregateType.Name}.");
+        id = Guid.Empty;
+        return false;
     }
 }

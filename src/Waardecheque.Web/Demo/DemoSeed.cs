@@ -102,9 +102,11 @@ internal sealed class DemoSeed(
     {
         var db = holder.Store.DataSource;
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using (var take = new NpgsqlCommand($"select pg_advisory_lock({SeedLock})", connection)) await take.ExecuteNonQueryAsync(ct);
         try
         {
+            // Taken inside the try: the store's pooled connections are not reset when handed out again, so a lock
+            // granted just as the caller gave up (a cancelled take) must still be released below.
+            await using (var take = new NpgsqlCommand($"select pg_advisory_lock({SeedLock})", connection)) await take.ExecuteNonQueryAsync(ct);
             if (await ProgramQueries.AnyAsync(db, ct))
             {
                 var programs = await ProgramQueries.ListAsync(db, ct);
