@@ -111,8 +111,8 @@ public static class ChequeIssuing
     /// only its own households (the primary key), instead of passing the ones already issued again. A household
     /// imported during a run behind that point is left for the next run, which the page then shows as not done.
     /// </summary>
-    private static async Task<IReadOnlyList<Household>> HouseholdsWithoutChequeAsync(DocumentStore store, Guid programId, Guid after,
-        int batchSize, CancellationToken ct)
+    public static async Task<IReadOnlyList<Household>> HouseholdsWithoutChequeAsync(DocumentStore store, Guid programId, Guid after,
+        int batchSize, CancellationToken ct = default)
     {
         await using var cmd = store.DataSource.CreateCommand("""
             select h.id, h.postcode, h.huisnummer, h.huisletter, h.toevoeging, h.street, h.buurt_code

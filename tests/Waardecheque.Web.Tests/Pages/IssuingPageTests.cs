@@ -201,6 +201,27 @@ public sealed class IssuingPageTests(IssuingWorld w) : IClassFixture<IssuingWorl
         Assert.Equal((0, 0, 0), await w.ChequesAsync(id));
     }
 
+    [Fact]
+    public async Task a_batch_of_hundreds_is_written_to_the_read_model_in_one_copy_and_every_code_signs_in()
+    {
+        var id = await w.CreateProgramAsync();
+        var csv = new System.Text.StringBuilder("postcode,huisnummer,huisletter,toevoeging,straat,buurtcode\n");
+        for (var n = 1; n <= 250; n++) csv.Append($"2716 EA,{n},,,Lange Weide,{ApiWorld.Weiden}\n");
+        await ApiWorld.OkJsonAsync(await w.ImportAsync(id, csv.ToString()));
+        await w.PostJsonAsync($"/api/v1/programs/{id}/open", w.Admin);
+
+        Assert.Equal(250, (await w.IssueFirstAsync(id, 1_000)).Issued);
+
+        Assert.Equal((250, 250, 250), await w.ChequesAsync(id));
+        foreach (var n in new[] { 1, 125, 250 })
+        {
+            var session = await w.PostJsonAsync("/api/v1/resident/sessions", null,
+                new { code = ApiWorld.CodeOf(ApiWorld.ChequeIdFor(id, "2716 EA", n)) });
+            var cheque = await w.GetJsonAsync("/api/v1/resident/cheque", session.GetProperty("token").GetString());
+            Assert.Equal(750, cheque.GetProperty("availableCents").GetInt64());
+        }
+    }
+
     [Theory]
     [InlineData("verbinder@zoetermeer.example")]
     [InlineData("controller@zoetermeer.example")]
