@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Waardecheque.EventStore;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
 using Waardecheque.Web.Domain;
@@ -155,19 +156,31 @@ public sealed class IssuingPageTests(IssuingWorld w) : IClassFixture<IssuingWorl
         var id = await w.ProgramWithoutChequesAsync();
         var admin = new MessageContext("system:test");
 
-        // Two presses at once (one starts, the other finds it busy) and two batches that skip the lock altogether;
-        // then the API, which waits for the busy run and finds nothing left.
-        var unlocked = Enumerable.Range(0, 2).Select(_ => Task.Run(() => w.IssueFirstAsync(id, 100))).ToList();
+        // Two presses at once (while a run is busy the other finds it so; a press after it ended starts a run that
+        // finds nothing left) and two batches that skip the lock altogether, which may lose on a collision with the
+        // stream another writer just started: that collision is what stops a second cheque. Then the API, which
+        // waits for a busy run and issues what is left.
+        var unlocked = Enumerable.Range(0, 2).Select(_ => Task.Run(() => CollidingIsFineAsync(w.IssueFirstAsync(id, 100)))).ToList();
         var started = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => w.Runs.TryStartAsync(id, admin, default))));
-        var api = await w.PostJsonAsync($"/api/v1/programs/{id}/cheques/issue", w.Admin);
         await Task.WhenAll(unlocked);
         await w.Runs.LatestRunOf(id).WaitAsync(TimeSpan.FromSeconds(30));
+        await w.PostJsonAsync($"/api/v1/programs/{id}/cheques/issue", w.Admin);
 
-        Assert.Single(started, s => s);
-        Assert.Equal(0, api.GetProperty("issued").GetInt32());
+        Assert.Contains(true, started);
         Assert.Null(w.Runs.FailureOf(id));
         Assert.Equal((19, 19, 19), await w.ChequesAsync(id));
         Assert.Equal(19, await w.StreamsOfProgramAsync(id));
+    }
+
+    private static async Task CollidingIsFineAsync(Task batch)
+    {
+        try
+        {
+            await batch;
+        }
+        catch (ConcurrencyException)
+        {
+        }
     }
 
     [Fact]
