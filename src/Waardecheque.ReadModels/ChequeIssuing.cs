@@ -16,17 +16,19 @@ public sealed record IssueResult(int Issued, long TotalCents)
 
 /// <summary>
 /// Issues a cheque to every household of a program that has none yet, in batches. The rules are the pure
-/// <see cref="IssueChequesHandler"/>'s; this is only the bulk path around it: per batch one query for the next
-/// households without a cheque and one <c>BulkStartStreamsAsync</c> (COPY) for their cheque streams, each batch its
-/// own transaction. So a run that stops halfway (a crash, a restart) has issued whole batches, and the next run
-/// simply continues with the households still without a cheque. Cheque ids follow from program and household, so
-/// even two runs at once can never issue twice: the loser's COPY hits the existing streams and its retry skips them.
-/// A run normally holds the program's <see cref="IssuingLock"/>, so two runs do not even try.
+/// <see cref="IssueChequesHandler"/>'s; this is only the bulk path around it: one query for the households without a
+/// cheque, then per batch one <c>BulkStartStreamsAsync</c> (COPY) for their cheque streams, each batch its own
+/// transaction. So a run that stops halfway (a crash, a restart) has issued whole batches, and the next run simply
+/// continues with the households still without a cheque. Cheque ids follow from program and household, so even two
+/// runs at once can never issue twice: the loser's COPY hits the existing streams, and it asks again which
+/// households are left. A run normally holds the program's <see cref="IssuingLock"/>, so two runs do not even try.
 /// </summary>
 public static class ChequeIssuing
 {
     /// <summary>Large enough to keep the COPYs efficient, small enough that progress moves about every second.</summary>
     public const int DefaultBatchSize = 5_000;
+
+    private const int Attempts = 3;
 
     /// <summary>All of it, in the caller's time: waits for a run already busy, then issues what that run left.</summary>
     public static async Task<IssueResult> IssueAsync(DocumentStore store, Guid programId, byte[] codeKey, MessageContext context,
@@ -37,28 +39,17 @@ public static class ChequeIssuing
     }
 
     /// <summary>All of it, batch after batch, for the program whose lock the caller holds.</summary>
-    public static async Task<IssueResult> IssueAsync(IssuingLock held, DocumentStore store, byte[] codeKey, MessageContext context,
-        TimeProvider time, int batchSize, CancellationToken ct)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var total = IssueResult.None;
-        var after = Guid.Empty;
-        while (true)
-        {
-            var (issued, last) = await BatchAsync(store, held.ProgramId, after, codeKey, context, time, batchSize, ct);
-            total = total.Plus(issued);
-            if (last is not { } next) return total;
-            after = next;
-        }
-    }
+    public static Task<IssueResult> IssueAsync(IssuingLock held, DocumentStore store, byte[] codeKey, MessageContext context,
+        TimeProvider time, int batchSize, CancellationToken ct) =>
+        RunAsync(store, held.ProgramId, codeKey, context, time, batchSize, int.MaxValue, ct);
 
     /// <summary>
     /// One batch (one transaction) of at most <paramref name="batchSize"/> households without a cheque: what a run
     /// does at a time, so a run that is stopped has issued exactly its finished batches.
     /// </summary>
-    public static async Task<IssueResult> IssueBatchAsync(DocumentStore store, Guid programId, byte[] codeKey, MessageContext context,
+    public static Task<IssueResult> IssueBatchAsync(DocumentStore store, Guid programId, byte[] codeKey, MessageContext context,
         TimeProvider time, int batchSize, CancellationToken ct = default) =>
-        (await BatchAsync(store, programId, Guid.Empty, codeKey, context, time, batchSize, ct)).Issued;
+        RunAsync(store, programId, codeKey, context, time, batchSize, 1, ct);
 
     /// <summary>
     /// Whether issuing may start at all (the program exists and the handler's rules allow it), so a run about to
@@ -70,34 +61,48 @@ public static class ChequeIssuing
         IssueChequesHandler.Handle(new IssueCheques(programId), program, [], codeKey, time.GetUtcNow());
     }
 
-    /// <returns>The batch's cheques, and the last household it looked at when there may be more after it.</returns>
-    private static async Task<(IssueResult Issued, Guid? Last)> BatchAsync(DocumentStore store, Guid programId, Guid after, byte[] codeKey,
-        MessageContext context, TimeProvider time, int batchSize, CancellationToken ct)
+    /// <summary>
+    /// The households without a cheque, asked once (one anti-join over the program: about 0.4 s for 100,000), then
+    /// written in batches. Asking per batch instead costs a plan that depends on statistics the tables do not have
+    /// yet right after an import: 0.1–0.5 s per batch. Only after a collision with another writer is it asked again.
+    /// </summary>
+    private static async Task<IssueResult> RunAsync(DocumentStore store, Guid programId, byte[] codeKey, MessageContext context,
+        TimeProvider time, int batchSize, int maxBatches, CancellationToken ct)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        // An unknown or closed program answers as such even when no household is left to issue.
+        await CheckAsync(store, programId, codeKey, time, ct);
+        var total = IssueResult.None;
+        var batches = 0;
         for (var attempt = 1; ; attempt++)
         {
+            var households = await HouseholdsWithoutChequeAsync(store, programId, ct);
             try
             {
-                return await TryBatchAsync(store, programId, after, codeKey, context, time, batchSize, ct);
+                foreach (var batch in households.Chunk(batchSize))
+                {
+                    if (batches++ == maxBatches) break;
+                    total = total.Plus(await WriteBatchAsync(store, programId, batch, codeKey, context, time, ct));
+                }
+                return total;
             }
-            catch (ConcurrencyException) when (attempt < 3)
+            catch (ConcurrencyException) when (attempt < Attempts)
             {
-                // A run without the lock issued some of these households first; the query now skips them.
+                // A writer without the lock issued some of these households first; ask again which are left.
+                batches--;
             }
         }
     }
 
-    private static async Task<(IssueResult, Guid?)> TryBatchAsync(DocumentStore store, Guid programId, Guid after, byte[] codeKey,
-        MessageContext context, TimeProvider time, int batchSize, CancellationToken ct)
+    private static async Task<IssueResult> WriteBatchAsync(DocumentStore store, Guid programId, IReadOnlyList<Household> households,
+        byte[] codeKey, MessageContext context, TimeProvider time, CancellationToken ct)
     {
         // The program again for every batch: a program closed halfway stops the run at the handler's rule.
         var program = await ProgramAsync(store, programId, ct);
-        var households = await HouseholdsWithoutChequeAsync(store, programId, after, batchSize, ct);
         var events = IssueChequesHandler.Handle(new IssueCheques(programId), program, households, codeKey, time.GetUtcNow());
         var streams = events.Appended.Select(e => (e.StreamId, e.Data)).ToList();
         if (streams.Count > 0) await store.BulkStartStreamsAsync<Cheque>(streams, context.Actor, null, ct);
-        var issued = new IssueResult(streams.Count, streams.Sum(s => ((ChequeIssued)s.Data).ValueCents));
-        return (issued, households.Count == batchSize ? households[^1].HouseholdId : null);
+        return new IssueResult(streams.Count, streams.Sum(s => ((ChequeIssued)s.Data).ValueCents));
     }
 
     private static async Task<Program> ProgramAsync(DocumentStore store, Guid programId, CancellationToken ct)
@@ -106,26 +111,18 @@ public static class ChequeIssuing
         return await session.Events.FetchLatest<Program>(programId, ct) ?? throw new AggregateNotFoundException(typeof(Program), programId);
     }
 
-    /// <summary>
-    /// The next households without a cheque in id order, after the last one of the previous batch: each batch reads
-    /// only its own households (the primary key), instead of passing the ones already issued again. A household
-    /// imported during a run behind that point is left for the next run, which the page then shows as not done.
-    /// </summary>
-    public static async Task<IReadOnlyList<Household>> HouseholdsWithoutChequeAsync(DocumentStore store, Guid programId, Guid after,
-        int batchSize, CancellationToken ct = default)
+    /// <summary>The program's households that have no cheque yet, in postcode order.</summary>
+    public static async Task<IReadOnlyList<Household>> HouseholdsWithoutChequeAsync(DocumentStore store, Guid programId,
+        CancellationToken ct = default)
     {
         await using var cmd = store.DataSource.CreateCommand("""
             select h.id, h.postcode, h.huisnummer, h.huisletter, h.toevoeging, h.street, h.buurt_code
             from rm_households h
-            where h.program_id = $1 and h.id > $2
-              and not exists (select 1 from rm_cheques c where c.program_id = $1 and c.household_id = h.id)
-            order by h.id
-            limit $3
+            where h.program_id = $1 and not exists (select 1 from rm_cheques c where c.program_id = $1 and c.household_id = h.id)
+            order by h.postcode, h.huisnummer, h.huisletter, h.toevoeging
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = programId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = after });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = batchSize });
-        var list = new List<Household>(Math.Min(batchSize, 10_000));
+        var list = new List<Household>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             list.Add(new Household(reader.GetGuid(0), programId, reader.GetString(1), reader.GetInt32(2),

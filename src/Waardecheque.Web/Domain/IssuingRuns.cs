@@ -13,8 +13,10 @@ namespace Waardecheque.Web.Domain;
 /// process's last run of a program failed, to say so on the page.
 /// </summary>
 public sealed class IssuingRuns(StoreHolder holder, CodeKey key, TimeProvider time, IConfiguration config, ILogger<IssuingRuns> log)
-    : IHostedService, IDisposable
+    : IHostedService
 {
+    // Never disposed: it has no timer or wait handle, and the host may stop this service after the container has
+    // disposed its singletons.
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Guid, Task> _runs = new();
     private readonly ConcurrentDictionary<Guid, Exception> _failures = new();
@@ -85,6 +87,4 @@ public sealed class IssuingRuns(StoreHolder holder, CodeKey key, TimeProvider ti
             // The host stopped waiting; the locks end with their connections when the process does.
         }
     }
-
-    public void Dispose() => _stopping.Dispose();
 }
