@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Npgsql;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
@@ -13,8 +12,9 @@ namespace Waardecheque.Benchmarks;
 /// <summary>
 /// Issuing (QUALITY.md: cheques/s >= 0.3 of a plain COPY's rows/s): 100,000 households in 10 buurten imported through
 /// ImportHouseholds in chunks of 10,000 rows (timed on its own, no budget), the program opened, then
-/// <see cref="ChequeIssuing.IssueAsync"/> for all of them: the households query, the pure handler (a code derived and
-/// hashed per cheque), one BulkStartStreamsAsync and the inline projections (rm_cheques). Baseline: a plain binary COPY
+/// <see cref="ChequeIssuing.IssueAsync"/> for all of them, in its batches of <see cref="ChequeIssuing.DefaultBatchSize"/>
+/// (one query for the households without a cheque, then per batch one transaction: the pure handler deriving and
+/// hashing a code per cheque, one BulkStartStreamsAsync with the inline projections, rm_cheques by COPY). Baseline: a plain binary COPY
 /// of 100,000 rows into an mt_events-shaped table, each with the body of a real ChequeIssued event, same cluster.
 /// </summary>
 public static class IssueBenchmark
@@ -67,21 +67,7 @@ public static class IssueBenchmark
         public async Task BeforeIssueAsync(DomainApp app, Guid programId)
         {
             var clock = Stopwatch.StartNew();
-            var households = new List<Household>();
-            await using (var cmd = app.Store.DataSource.CreateCommand("""
-                select h.id, h.postcode, h.huisnummer, h.huisletter, h.toevoeging, h.street, h.buurt_code
-                from rm_households h
-                where h.program_id = $1 and not exists (select 1 from rm_cheques c where c.program_id = $1 and c.household_id = h.id)
-                order by h.postcode, h.huisnummer, h.huisletter, h.toevoeging
-                """))
-            {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = programId });
-                await using var reader = await cmd.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                    households.Add(new Household(reader.GetGuid(0), programId, reader.GetString(1), reader.GetInt32(2),
-                        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
-                        reader.GetString(5), reader.GetString(6)));
-            }
+            var households = await ChequeIssuing.HouseholdsWithoutChequeAsync(app.Store, programId);
             _query = clock.Elapsed.TotalSeconds;
             await using var session = app.Store.LightweightSession();
             var program = (await session.Events.FetchLatest<Program>(programId))!;

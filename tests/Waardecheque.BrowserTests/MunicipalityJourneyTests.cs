@@ -1,6 +1,8 @@
 using System.Text;
 using Waardecheque.BrowserTests.Harness;
 using Waardecheque.BrowserTests.Site;
+using Waardecheque.Messaging;
+using Waardecheque.ReadModels;
 
 namespace Waardecheque.BrowserTests;
 
@@ -58,10 +60,12 @@ public sealed class MunicipalityJourneyTests(BrowserSession browser, Waardechequ
         await desk.GetByRole(AriaRole.Button, new() { Name = "Adressen inlezen" }).ClickAsync();
         await Expect(desk.GetByRole(AriaRole.Status)).ToHaveTextAsync("3 adressen ingelezen, 1 dubbel (overgeslagen).");
 
+        // Issuing runs in the background; with three addresses it is done by the time the page is back (or the
+        // page's script reloads it a moment later).
         await desk.GetByRole(AriaRole.Button, new() { Name = "Cheques uitgeven" }).ClickAsync();
-        await Expect(desk.GetByRole(AriaRole.Status)).ToHaveTextAsync("3 cheques uitgegeven, samen € 22,50.");
+        await Expect(desk.GetByTestId("issue-result")).ToHaveTextAsync("Klaar: 3 cheques aangemaakt, samen € 22,50.");
         await desk.GetByRole(AriaRole.Button, new() { Name = "Cheques uitgeven" }).ClickAsync();
-        await Expect(desk.GetByRole(AriaRole.Status)).ToHaveTextAsync("0 cheques uitgegeven, samen € 0,00.");
+        await Expect(desk.GetByTestId("issue-result")).ToHaveTextAsync("Klaar: 3 cheques aangemaakt, samen € 22,50.");
         await Expect(desk.GetByTestId("counts")).ToHaveTextAsync("3 adressen ingelezen · 3 cheques uitgegeven");
         await AxeScan.AssertNoSeriousViolationsAsync(desk);
         await desk.SaveScreenshotAsync("gemeente-regeling-beheren-desktop");
@@ -109,6 +113,45 @@ public sealed class MunicipalityJourneyTests(BrowserSession browser, Waardechequ
         await Expect(desk.GetByTestId("program-state")).ToHaveTextAsync("Gesloten");
         await desk.GotoAsync(site.Url($"/beheer/regelingen/{programId}"));
         await Expect(desk.GetByTestId("reconciles")).ToContainTextAsync("Het geld klopt");
+    }
+
+    [Fact]
+    public async Task while_cheques_are_issued_the_page_shows_the_progress_and_then_the_result_by_itself()
+    {
+        var programId = await site.SeedProgramWithoutChequesAsync("Seghwaert Doet (uitgeven)",
+            ("Lindelaan", 1), ("Lindelaan", 2), ("Lindelaan", 3), ("Lindelaan", 4), ("Lindelaan", 5));
+        var store = site.Store.Store;
+        var admin = new MessageContext("system:browser-test");
+        await ChequeIssuing.IssueBatchAsync(store, programId, WaardechequeSite.KeyBytes, admin, TimeProvider.System, 2);
+        var desk = await browser.NewPageAsync(Screen.Desktop);
+        await desk.GotoAsync(site.Url("/beheer/inloggen"));
+        await SignInAsync(desk, WaardechequeSite.AdminEmail);
+
+        // A run is busy (here held by the test, as another app process would hold it): the page shows how far it is.
+        await using (var run = await IssuingLock.TakeAsync(store.DataSource, programId, default))
+        {
+            await desk.GotoAsync(site.Url($"/beheer/regelingen/{programId}/beheren"));
+            var bar = desk.GetByRole(AriaRole.Progressbar, new() { Name = "2 van 5 cheques aangemaakt" });
+            await Expect(bar).ToHaveAttributeAsync("value", "2");
+            await Expect(bar).ToHaveAttributeAsync("max", "5");
+            await Expect(desk.GetByRole(AriaRole.Link, new() { Name = "Pagina vernieuwen" })).ToBeVisibleAsync();
+            await Expect(desk.GetByRole(AriaRole.Button, new() { Name = "Cheques uitgeven" })).ToHaveCountAsync(0);
+            await AxeScan.AssertNoSeriousViolationsAsync(desk);
+            await desk.SaveScreenshotAsync("gemeente-cheques-uitgeven-voortgang-desktop");
+
+            // The next batch: the bar moves without a reload.
+            await ChequeIssuing.IssueBatchAsync(store, programId, WaardechequeSite.KeyBytes, admin, TimeProvider.System, 1);
+            await Expect(desk.GetByTestId("issue-progress")).ToHaveTextAsync("3 van 5 cheques aangemaakt");
+            await Expect(desk.Locator("progress")).ToHaveJSPropertyAsync("value", 3);
+
+            await ChequeIssuing.IssueAsync(run, store, WaardechequeSite.KeyBytes, admin, TimeProvider.System, 5, default);
+        }
+
+        // The run is over: the page loads itself again and shows the result.
+        await Expect(desk.GetByTestId("issue-result")).ToHaveTextAsync("Klaar: 5 cheques aangemaakt, samen € 37,50.");
+        await Expect(desk.Locator("progress")).ToHaveCountAsync(0);
+        await AxeScan.AssertNoSeriousViolationsAsync(desk);
+        await desk.SaveScreenshotAsync("gemeente-cheques-uitgegeven-desktop");
     }
 
     [Fact]

@@ -28,6 +28,8 @@ public static class DomainServices
         services.AddSingleton(sp => new OutboxWorker(sp.GetRequiredService<CommandBus>(), sp.GetRequiredService<HandlerRegistry>(),
             sp.GetRequiredService<ILogger<OutboxWorker>>()));
         services.AddHostedService<DomainWorkers>();
+        services.AddSingleton<IssuingRuns>();
+        services.AddHostedService(sp => sp.GetRequiredService<IssuingRuns>());
         services.AddReadinessCheck<EventStoreReadiness>();
         return services;
     }

@@ -18,5 +18,8 @@ public static class WebConfig
     public const string CodeKey = "Waardecheque:CodeKey";
     public const string Demo = "Waardecheque:Demo";
 
+    /// <summary>Households per issuing transaction (default 5,000): each batch is one step of the page's progress.</summary>
+    public const string IssueBatchSize = "Waardecheque:Issuing:BatchSize";
+
     public const string DefaultSchema = "waardecheque";
 }

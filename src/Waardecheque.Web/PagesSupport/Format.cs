@@ -17,6 +17,9 @@ public static class Format
         return $"{sign}€{(abs / 100).ToString("#,0", English)}.{abs % 100:00}";
     }
 
+    /// <summary>A count with thousands grouped: <c>4.000</c> in Dutch, <c>4,000</c> in English.</summary>
+    public static string Count(long n, string lang) => n.ToString("#,0", lang == PageLanguage.En ? English : DutchText.Culture);
+
     public static string Date(DateTimeOffset moment, string lang) => lang == PageLanguage.En
         ? TimeZoneInfo.ConvertTime(moment, Netherlands).ToString("d MMMM yyyy", English)
         : DutchText.Date(moment);

@@ -24,6 +24,7 @@ public sealed partial class Texts
 
     public string Euros(long cents) => Format.Euros(cents, Lang);
     public string Date(DateTimeOffset moment) => Format.Date(moment, Lang);
+    public string Count(long n) => Format.Count(n, Lang);
 
     /// <summary>The domain's own Dutch message, or in English the text for its code (with the numbers it carries).</summary>
     public string Rule(RuleViolation e)

@@ -6,6 +6,7 @@ namespace Waardecheque.Web.Printing;
 public static class DutchText
 {
     private static readonly CultureInfo Dutch = CultureInfo.GetCultureInfo("nl-NL");
+    internal static CultureInfo Culture => Dutch;
 
     // Deadlines are Dutch local time whatever the server's zone is.
     private static readonly TimeZoneInfo Netherlands = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");

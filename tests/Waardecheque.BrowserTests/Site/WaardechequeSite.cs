@@ -72,21 +72,14 @@ public sealed class WaardechequeSite : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
+    private static readonly MessageContext Seeder = new("system:browser-test");
+
     /// <summary>A program that is open now, with its households imported and cheques issued (through the commands).</summary>
     public async Task<SeededProgram> SeedProgramAsync(string name, params (string Street, int Number)[] addresses)
     {
-        var admin = new MessageContext("system:browser-test");
-        var programId = Guid.CreateVersion7();
-        var now = DateTimeOffset.UtcNow;
-        await Bus.InvokeAsync(new CreateProgram(programId, name, "GM0637",
-            [new Buurt("BU06370301", "Tuinen"), new Buurt("BU06370302", "Vaarten")], 750,
-            now.AddDays(-1), now.AddDays(60)), admin);
-        await Bus.InvokeAsync(new OpenProgram(programId), admin);
+        var programId = await SeedProgramWithoutChequesAsync(name, addresses);
+        await ChequeIssuing.IssueAsync(Store.Store, programId, KeyBytes, Seeder, TimeProvider.System);
 
-        var csv = new StringBuilder("postcode,huisnummer,huisletter,toevoeging,straat,buurtcode\n");
-        foreach (var (street, number) in addresses) csv.Append($"2716 AB,{number},,,{street},BU06370301\n");
-        await Bus.InvokeAsync(new ImportHouseholds(programId, csv.ToString()), admin);
-        await ChequeIssuing.IssueAsync(Store.Store, programId, KeyBytes, admin, TimeProvider.System);
 
         var cheques = new List<SeededCheque>();
         await using var cmd = Store.Store.DataSource.CreateCommand("""
@@ -99,6 +92,21 @@ public sealed class WaardechequeSite : IAsyncLifetime
                 cheques.Add(new SeededCheque(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2),
                     ChequeCode.Derive(KeyBytes, reader.GetGuid(0))));
         return new SeededProgram(programId, cheques);
+    }
+
+    /// <summary>A program that is open now with its households imported, but no cheques issued yet.</summary>
+    public async Task<Guid> SeedProgramWithoutChequesAsync(string name, params (string Street, int Number)[] addresses)
+    {
+        var programId = Guid.CreateVersion7();
+        var now = DateTimeOffset.UtcNow;
+        await Bus.InvokeAsync(new CreateProgram(programId, name, "GM0637",
+            [new Buurt("BU06370301", "Tuinen"), new Buurt("BU06370302", "Vaarten")], 750,
+            now.AddDays(-1), now.AddDays(60)), Seeder);
+        await Bus.InvokeAsync(new OpenProgram(programId), Seeder);
+        var csv = new StringBuilder("postcode,huisnummer,huisletter,toevoeging,straat,buurtcode\n");
+        foreach (var (street, number) in addresses) csv.Append($"2716 AB,{number},,,{street},BU06370301\n");
+        await Bus.InvokeAsync(new ImportHouseholds(programId, csv.ToString()), Seeder);
+        return programId;
     }
 
     public Task ActivateAsync(SeededCheque cheque) =>

@@ -82,9 +82,9 @@ internal sealed class ChequeEndpoints : IEndpointModule
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Ok<IssueResponse>> IssueAsync(Guid id, HttpContext http, StoreHolder holder, CodeKey key, TimeProvider time)
+    private static async Task<Ok<IssueResponse>> IssueAsync(Guid id, HttpContext http, IssuingRuns issuing)
     {
-        var result = await ChequeIssuing.IssueAsync(holder.Store, id, key.Bytes, ApiServices.Context(http), time, http.RequestAborted);
+        var result = await issuing.RunNowAsync(id, ApiServices.Context(http), http.RequestAborted);
         return TypedResults.Ok(new IssueResponse(result.Issued, result.TotalCents));
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
@@ -19,22 +18,28 @@ namespace Waardecheque.Web.Pages.Municipality;
 
 /// <summary>
 /// <c>/beheer/regelingen/{id}/beheren</c> (admin): open the program, import the address list (CSV upload; every bad
-/// row is listed), issue the cheques (one bulk call), download the letters PDF, close the program. Every change goes
-/// through the CommandBus (issuing through <see cref="ChequeIssuing"/>, as the API does); the rules stay the domain's.
+/// row is listed), issue the cheques (in the background, with progress), download the letters PDF, close the program.
+/// Every change goes through the CommandBus (issuing through <see cref="IssuingRuns"/>, as the API does); the rules
+/// stay the domain's.
 /// </summary>
 [RequestSizeLimit(BodyLimits.CsvImport + 64 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = BodyLimits.CsvImport + 64 * 1024)]
-public sealed class ManageModel(PageQueries queries, CommandBus bus, StoreHolder holder, CodeKey key, TimeProvider time,
+public sealed class ManageModel(PageQueries queries, CommandBus bus, StoreHolder holder, CodeKey key, IssuingRuns issuing,
     IConfiguration config) : WcPageModel
 {
     public ProgramView? Program { get; private set; }
-    public int Households { get; private set; }
-    public int Cheques { get; private set; }
+    public IssuingProgress Issuing { get; private set; } = new(0, 0, 0, 0, false);
     public IReadOnlyList<RowError> BadRows { get; private set; } = [];
 
     public async Task OnGetAsync(Guid id, string? ok)
     {
-        if (ok == "created") Notice = T["new.created"];
+        Notice = ok switch
+        {
+            "created" => T["new.created"],
+            "issuing" => T["manage.issue.started"],
+            "busy" => T["manage.issue.busy"],
+            _ => null,
+        };
         await LoadAsync(id);
     }
 
@@ -76,13 +81,16 @@ public sealed class ManageModel(PageQueries queries, CommandBus bus, StoreHolder
         return Page();
     }
 
+    /// <summary>
+    /// Starts issuing in the background and sends the browser to the page (POST-redirect-GET), which shows the
+    /// progress until the run is done; a second press while it is busy starts nothing.
+    /// </summary>
     public async Task<IActionResult> OnPostIssueAsync(Guid id)
     {
         try
         {
-            var result = await ChequeIssuing.IssueAsync(holder.Store, id, key.Bytes, new MessageContext(User.Actor()), time,
-                HttpContext.RequestAborted);
-            Notice = T.F("manage.issued", result.Issued, T.Euros(result.TotalCents));
+            var started = await issuing.TryStartAsync(id, new MessageContext(User.Actor()), HttpContext.RequestAborted);
+            return Redirect($"/beheer/regelingen/{id}/beheren?ok={(started ? "issuing" : "busy")}");
         }
         catch (RuleViolation e)
         {
@@ -91,6 +99,17 @@ public sealed class ManageModel(PageQueries queries, CommandBus bus, StoreHolder
         await LoadAsync(id);
         return Page();
     }
+
+    /// <summary>How far issuing is, for wwwroot/js/issuing.js, which keeps the progress bar up to date without a reload.</summary>
+    public async Task<IActionResult> OnGetProgressAsync(Guid id)
+    {
+        var progress = await IssuingQueries.ProgressAsync(holder.Store.DataSource, id, HttpContext.RequestAborted);
+        Response.Headers.CacheControl = "no-store";
+        return new JsonResult(new { progress.Running, progress.Issued, progress.Households, Text = ProgressText(progress) });
+    }
+
+    public string ProgressText(IssuingProgress progress) =>
+        T.F("manage.issue.progress", T.Count(progress.Issued), T.Count(progress.Households));
 
     public async Task<IActionResult> OnPostCloseAsync(Guid id, bool confirm)
     {
@@ -143,12 +162,9 @@ public sealed class ManageModel(PageQueries queries, CommandBus bus, StoreHolder
     {
         Program = await queries.ProgramAsync(id, HttpContext.RequestAborted);
         if (Program is null) return;
-        await using var cmd = holder.Store.DataSource.CreateCommand("""
-            select (select count(*) from rm_households where program_id = $1)::int,
-                   (select count(*) from rm_cheques where program_id = $1 and state <> 'Reissued')::int
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-        await using var r = await cmd.ExecuteReaderAsync(HttpContext.RequestAborted);
-        if (await r.ReadAsync(HttpContext.RequestAborted)) (Households, Cheques) = (r.GetInt32(0), r.GetInt32(1));
+        Issuing = await IssuingQueries.ProgressAsync(holder.Store.DataSource, id, HttpContext.RequestAborted);
+        // A run of this process that stopped on an error says so until the next run starts.
+        if (Problem is null && !Issuing.Running && issuing.FailureOf(id) is { } failure)
+            Problem = failure is RuleViolation rule ? T.Rule(rule) : T["manage.issue.failed"];
     }
 }
