@@ -18,11 +18,7 @@ public sealed partial class AuditPageTests(BrowserSession browser, WaardechequeS
         foreach (var c in program.Cheques) await site.PledgeAsync(c, ideaId, 300);
 
         var desk = await browser.NewPageAsync(Screen.Desktop);
-        await desk.GotoAsync(site.Url("/beheer/inloggen"));
-        await desk.GetByLabel("E-mailadres").FillAsync(WaardechequeSite.AdminEmail);
-        await desk.GetByLabel("Wachtwoord").FillAsync(WaardechequeSite.Password);
-        await desk.GetByRole(AriaRole.Button, new() { Name = "Inloggen" }).ClickAsync();
-        await desk.WaitForURLAsync(url => !url.Contains("/beheer/inloggen"));
+        await desk.SignInAsync(site, WaardechequeSite.AdminEmail);
         await desk.GotoAsync(site.Url($"/beheer/regelingen/{program.Id}"));
 
         // The money over time: a line chart with its table; the last day holds the final figures of "Waar is het geld?".

@@ -60,9 +60,7 @@ public sealed class CollectChequeTests(BrowserSession browser, WaardechequeSite 
         var desk = await browser.NewPageAsync(Screen.Desktop);
         await desk.GotoAsync(site.Url("/beheer/inloggen"));
         Assert.Equal(0, await desk.Locator("script[src='/lib/jsQR.js']").CountAsync());
-        await desk.GetByLabel("E-mailadres").FillAsync(WaardechequeSite.ModeratorEmail);
-        await desk.GetByLabel("Wachtwoord").FillAsync(WaardechequeSite.Password);
-        await desk.GetByRole(AriaRole.Button, new() { Name = "Inloggen" }).ClickAsync();
+        await desk.SignInAsync(site, WaardechequeSite.ModeratorEmail);
         await desk.GotoAsync(site.Url("/beheer/inloop"));
         Assert.Equal(1, await desk.Locator("script[src='/lib/jsQR.js']").CountAsync());
         await Assertions.Expect(desk.GetByRole(AriaRole.Button, new() { Name = "Scan de QR-code met de camera" })).ToBeVisibleAsync();

@@ -40,10 +40,7 @@ public sealed class ExpenseJourneyTests(BrowserSession browser, WaardechequeSite
         await phone.SaveScreenshotAsync("initiatiefnemer-uitgaven-phone");
 
         var desk = await browser.NewPageAsync(Screen.Desktop);
-        await desk.GotoAsync(site.Url("/beheer/inloggen"));
-        await desk.GetByLabel("E-mailadres").FillAsync(WaardechequeSite.ModeratorEmail);
-        await desk.GetByLabel("Wachtwoord").FillAsync(WaardechequeSite.Password);
-        await desk.GetByRole(AriaRole.Button, new() { Name = "Inloggen" }).ClickAsync();
+        await desk.SignInAsync(site, WaardechequeSite.ModeratorEmail);
         await desk.GetByRole(AriaRole.Link, new() { Name = "Uitgaven", Exact = true }).ClickAsync();
         var card = desk.Locator("article", new() { HasText = "Tuincentrum De Vaart" });
         var receipt = await desk.Context.APIRequest.GetAsync(site.Url(

@@ -16,8 +16,7 @@ public sealed class MunicipalityJourneyTests(BrowserSession browser, Waardechequ
     public async Task the_municipality_imports_addresses_issues_cheques_and_the_audit_reconciles()
     {
         var desk = await browser.NewPageAsync(Screen.Desktop);
-        await desk.GotoAsync(site.Url("/beheer/inloggen"));
-        await SignInAsync(desk, WaardechequeSite.AdminEmail);
+        await desk.SignInAsync(site, WaardechequeSite.AdminEmail);
         await desk.GotoAsync(site.Url("/beheer/regelingen"));
         await desk.GetByRole(AriaRole.Link, new() { Name = "Nieuwe regeling maken" }).ClickAsync();
 
@@ -124,8 +123,7 @@ public sealed class MunicipalityJourneyTests(BrowserSession browser, Waardechequ
         var admin = new MessageContext("system:browser-test");
         await ChequeIssuing.IssueBatchAsync(store, programId, WaardechequeSite.KeyBytes, admin, TimeProvider.System, 2);
         var desk = await browser.NewPageAsync(Screen.Desktop);
-        await desk.GotoAsync(site.Url("/beheer/inloggen"));
-        await SignInAsync(desk, WaardechequeSite.AdminEmail);
+        await desk.SignInAsync(site, WaardechequeSite.AdminEmail);
 
         // A run is busy (here held by the test, as another app process would hold it): the page shows how far it is.
         await using (var run = await IssuingLock.TakeAsync(store.DataSource, programId, default))
@@ -163,8 +161,7 @@ public sealed class MunicipalityJourneyTests(BrowserSession browser, Waardechequ
         csv.Append("2716 AB,0,,,Esdoornlaan,BU06370301\n");   // line 30002: no house number 0
         Assert.True(csv.Length > 1024 * 1024);
         var desk = await browser.NewPageAsync(Screen.Desktop);
-        await desk.GotoAsync(site.Url("/beheer/inloggen"));
-        await SignInAsync(desk, WaardechequeSite.AdminEmail);
+        await desk.SignInAsync(site, WaardechequeSite.AdminEmail);
         await desk.GotoAsync(site.Url($"/beheer/regelingen/{program.Id}/beheren"));
         await desk.GetByLabel("Adressenbestand (CSV)").SetInputFilesAsync(Csv("groot.csv", csv.ToString()));
         await desk.GetByRole(AriaRole.Button, new() { Name = "Adressen inlezen" }).ClickAsync();
@@ -178,8 +175,7 @@ public sealed class MunicipalityJourneyTests(BrowserSession browser, Waardechequ
     {
         var program = await site.SeedProgramAsync("Seghwaert Doet (geen beheer)", ("Iepenlaan", 2));
         var desk = await browser.NewPageAsync(Screen.Desktop);
-        await desk.GotoAsync(site.Url("/beheer/inloggen"));
-        await SignInAsync(desk, WaardechequeSite.ModeratorEmail);
+        await desk.SignInAsync(site, WaardechequeSite.ModeratorEmail);
         await desk.GotoAsync(site.Url($"/beheer/regelingen/{program.Id}/beheren"));
         Assert.Contains("geenToegang=1", desk.Url);
         var letters = await desk.Context.APIRequest.GetAsync(site.Url($"/beheer/regelingen/{program.Id}/beheren?handler=Letters"),
@@ -189,13 +185,6 @@ public sealed class MunicipalityJourneyTests(BrowserSession browser, Waardechequ
 
     private static FilePayload Csv(string name, string text) => new() { Name = name, MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(text) };
 
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GetByLabel("E-mailadres").FillAsync(email);
-        await page.GetByLabel("Wachtwoord").FillAsync(WaardechequeSite.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Inloggen" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/beheer/inloggen"));
-    }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }

@@ -40,7 +40,7 @@ public sealed class StaffJourneyTests(BrowserSession browser, WaardechequeSite s
         var desk = await browser.NewPageAsync(Screen.Desktop);
         await desk.GotoAsync(site.Url("/beheer/moderatie"));
         Assert.StartsWith(site.Url("/beheer/inloggen"), desk.Url);   // staff pages need a staff sign-in
-        await SignInAsync(desk, WaardechequeSite.ModeratorEmail);
+        await desk.SignInHereAsync(WaardechequeSite.ModeratorEmail);
         await Assertions.Expect(desk).ToHaveURLAsync(site.Url("/beheer/moderatie"));
         await Expect(desk.GetByRole(AriaRole.Heading, new() { Name = "Buurtbarbecue <script>alert(1)</script>" })).ToBeVisibleAsync();
         await AxeScan.AssertNoSeriousViolationsAsync(desk);
@@ -72,8 +72,7 @@ public sealed class StaffJourneyTests(BrowserSession browser, WaardechequeSite s
         await Expect(phone.GetByTestId("idea-state")).ToHaveTextAsync("Wacht op beoordeling");
 
         var desk = await browser.NewPageAsync(Screen.Desktop);
-        await desk.GotoAsync(site.Url("/beheer/inloggen"));
-        await SignInAsync(desk, WaardechequeSite.ModeratorEmail);
+        await desk.SignInAsync(site, WaardechequeSite.ModeratorEmail);
         var card = desk.Locator("article", new() { HasText = "Reclamebord voor mijn winkel" });
         await card.GetByLabel("Reden van afwijzen (de bewoner ziet dit)").FillAsync("Een commercieel doel past niet bij de spelregels.");
         await card.GetByRole(AriaRole.Button, new() { Name = "Afwijzen" }).ClickAsync();
@@ -93,8 +92,7 @@ public sealed class StaffJourneyTests(BrowserSession browser, WaardechequeSite s
         var ideaId = await site.OpenIdeaAsync(initiator, "Jeu-de-boulesbaan", 1200);
 
         var desk = await browser.NewPageAsync(Screen.Desktop);
-        await desk.GotoAsync(site.Url("/beheer/inloggen"));
-        await SignInAsync(desk, WaardechequeSite.ModeratorEmail);
+        await desk.SignInAsync(site, WaardechequeSite.ModeratorEmail);
         await desk.GetByRole(AriaRole.Link, new() { Name = "Inloop" }).ClickAsync();
 
         await desk.GetByLabel("Code van je waardecheque").FillAsync("K7QM-3XRP-9T2C-X");
@@ -150,8 +148,7 @@ public sealed class StaffJourneyTests(BrowserSession browser, WaardechequeSite s
         foreach (var c in program.Cheques) await site.PledgeAsync(c, ideaId, 300);
 
         var desk = await browser.NewPageAsync(Screen.Desktop);
-        await desk.GotoAsync(site.Url("/beheer/inloggen"));
-        await SignInAsync(desk, WaardechequeSite.AdminEmail);
+        await desk.SignInAsync(site, WaardechequeSite.AdminEmail);
         await desk.GotoAsync(site.Url($"/beheer/regelingen/{program.Id}"));
         await Expect(desk.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Seghwaert Doet (controle)");
         await Expect(desk.GetByTestId("reconciles")).ToContainTextAsync("Het geld klopt");
@@ -163,19 +160,11 @@ public sealed class StaffJourneyTests(BrowserSession browser, WaardechequeSite s
 
         // A connector may not see the audit.
         var moderator = await browser.NewPageAsync(Screen.Desktop);
-        await moderator.GotoAsync(site.Url("/beheer/inloggen"));
-        await SignInAsync(moderator, WaardechequeSite.ModeratorEmail);
+        await moderator.SignInAsync(site, WaardechequeSite.ModeratorEmail);
         await moderator.GotoAsync(site.Url($"/beheer/regelingen/{program.Id}"));
         Assert.Contains("geenToegang=1", moderator.Url);
     }
 
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GetByLabel("E-mailadres").FillAsync(email);
-        await page.GetByLabel("Wachtwoord").FillAsync(WaardechequeSite.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Inloggen" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/beheer/inloggen"));
-    }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }
