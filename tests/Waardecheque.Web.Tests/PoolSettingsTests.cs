@@ -14,4 +14,13 @@ public sealed class PoolSettingsTests
         Assert.False(new NpgsqlConnectionStringBuilder(PoolSettings.Apply(Plain + ";No Reset On Close=false")).NoResetOnClose);
         Assert.Equal("d", new NpgsqlConnectionStringBuilder(PoolSettings.Apply(Plain)).Database);
     }
+
+    [Fact]
+    public void statements_used_twice_on_a_connection_are_prepared_unless_the_operator_says_otherwise()
+    {
+        var applied = new NpgsqlConnectionStringBuilder(PoolSettings.Apply(Plain));
+        Assert.Equal((100, 2), (applied.MaxAutoPrepare, applied.AutoPrepareMinUsages));
+        var chosen = new NpgsqlConnectionStringBuilder(PoolSettings.Apply(Plain + ";Max Auto Prepare=0;Auto Prepare Min Usages=5"));
+        Assert.Equal((0, 5), (chosen.MaxAutoPrepare, chosen.AutoPrepareMinUsages));
+    }
 }

@@ -12,13 +12,26 @@ internal static class PoolSettings
     /// connections (advisory locks are transaction-scoped, the demo seed's one is released in a finally, LISTEN runs on
     /// the daemon's unpooled connections), so the reset is pure cost: on the resident cheque page it was half of the
     /// statements and about half of the CPU per request (docs/benchmarks.md, cheque page).
+    /// <para>
+    /// <c>Max Auto Prepare=100;Auto Prepare Min Usages=2</c>, unless the connection string sets them: a statement
+    /// text sent twice on a connection is prepared there, so PostgreSQL stops parsing and planning it on every call.
+    /// The app sends a few dozen fixed statement texts over and over (the page queries, the session lookup, the
+    /// projections'); on the cheque page this took a third off PostgreSQL's CPU per request (docs/benchmarks.md).
+    /// </para>
     /// </summary>
     public static string Apply(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        var setByOperator = connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)
-                            || connectionString.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase);
-        if (!setByOperator) builder.NoResetOnClose = true;
+        if (!SetByOperator(connectionString, "No Reset On Close", "NoResetOnClose")) builder.NoResetOnClose = true;
+        if (!SetByOperator(connectionString, "Max Auto Prepare", "MaxAutoPrepare")) builder.MaxAutoPrepare = 100;
+        if (!SetByOperator(connectionString, "Auto Prepare Min Usages", "AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
+    }
+
+    private static bool SetByOperator(string connectionString, params ReadOnlySpan<string> spellings)
+    {
+        foreach (var name in spellings)
+            if (connectionString.Contains(name, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 }

@@ -26,6 +26,9 @@ public sealed record IdeaView(Guid Id, Guid ProgramId, string Title, string Desc
 
 public sealed record MyPledge(Guid IdeaId, string Title, string IdeaState, long AmountCents, bool Released);
 
+/// <summary>What <c>/mijn-cheque</c> shows, read in one round trip (<see cref="PageQueries.MyChequePageAsync"/>).</summary>
+public sealed record MyChequePage(ChequeView Cheque, IReadOnlyList<MyPledge> Pledges, IReadOnlyList<IdeaView> Ideas);
+
 /// <summary>
 /// The reads behind the pages, straight from the inline read models (rm_*). Whether a resident may see something is
 /// decided here (own cheque only, ideas in scope); whether a resident may *do* something is the domain's.
@@ -38,11 +41,15 @@ public sealed class PageQueries(StoreHolder holder)
     private const string ProgramColumns = "id, name, state, opens_at, closes_at, buurten::text, rules::text, cheque_value_cents";
 
     private static readonly string ChequeWithProgram = $"""
-        select {string.Join(", ", ProgramColumns.Split(", ").Select(c => "p." + c))},
+        select {Prefixed(ProgramColumns, "p")},
                c.state, c.value_cents, c.available_cents, c.street, c.buurt_code
         from rm_cheques c join rm_programs p on p.id = c.program_id
         where c.id = $1
         """;
+
+    /// <summary>A column list with a table alias on each column, for queries that join tables with the same column names.</summary>
+    private static string Prefixed(string columns, string alias) =>
+        string.Join(", ", columns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => $"{alias}.{c}"));
 
     public async Task<ProgramView?> ProgramAsync(Guid id, CancellationToken ct)
     {
@@ -75,6 +82,11 @@ public sealed class PageQueries(StoreHolder holder)
         await using var cmd = Db.CreateCommand(ChequeWithProgram);
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await ReadChequeAsync(r, id, ct);
+    }
+
+    private static async Task<ChequeView?> ReadChequeAsync(NpgsqlDataReader r, Guid id, CancellationToken ct)
+    {
         if (!await r.ReadAsync(ct)) return null;
         var program = ReadProgram(r);
         var (state, value, available, street, buurt) = (r.GetString(8), r.GetInt64(9), r.GetInt64(10), r.GetString(11), r.GetString(12));
@@ -83,18 +95,25 @@ public sealed class PageQueries(StoreHolder holder)
         return new ChequeView(id, program.Id, state, value, available, street, buurt, program.BuurtName(buurt), program);
     }
 
-    /// <summary>Money this household has in open ideas (pledged) and in funded ideas (committed).</summary>
+    /// <summary>Money this household has in open ideas (pledged) and in funded ideas (committed). Keyed by the cheque alone, so it can ride in <see cref="MyChequePageAsync"/>'s batch.</summary>
+    private const string PledgesOfCheque = """
+        select p.idea_id, i.title, i.state, p.amount_cents, p.released
+        from rm_pledges p join rm_ideas i on i.id = p.idea_id
+        where p.household_id = (select household_id from rm_cheques where id = $1)
+          and i.program_id = (select program_id from rm_cheques where id = $1)
+        order by i.proposed_at
+        """;
+
     public async Task<IReadOnlyList<MyPledge>> PledgesOfAsync(Guid chequeId, CancellationToken ct)
     {
-        await using var cmd = Db.CreateCommand("""
-            select p.idea_id, i.title, i.state, p.amount_cents, p.released
-            from rm_pledges p join rm_ideas i on i.id = p.idea_id
-            where p.household_id = (select household_id from rm_cheques where id = $1)
-              and i.program_id = (select program_id from rm_cheques where id = $1)
-            order by i.proposed_at
-            """);
+        await using var cmd = Db.CreateCommand(PledgesOfCheque);
         cmd.Parameters.Add(new NpgsqlParameter { Value = chequeId });
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await ReadPledgesAsync(r, ct);
+    }
+
+    private static async Task<IReadOnlyList<MyPledge>> ReadPledgesAsync(NpgsqlDataReader r, CancellationToken ct)
+    {
         var list = new List<MyPledge>();
         while (await r.ReadAsync(ct))
             list.Add(new MyPledge(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetBoolean(4)));
@@ -114,19 +133,29 @@ public sealed class PageQueries(StoreHolder holder)
         return await r.ReadAsync(ct) ? ReadIdea(r) : null;
     }
 
-    /// <summary>The ideas a cheque's household can see: public ones (open, funded, completed) in its street or buurt, and its own.</summary>
+    /// <summary>
+    /// The ideas a cheque's household can see: public ones (open, funded, completed) in its buurt, and its own. Keyed by
+    /// the cheque alone (program, buurt and household come from its row), so it can ride in
+    /// <see cref="MyChequePageAsync"/>'s batch; street ideas of other streets are left out in <see cref="ReadIdeasForAsync"/>.
+    /// </summary>
+    private static readonly string IdeasOfChequesBuurt = $"""
+        select {Prefixed(IdeaColumns, "i")}
+        from rm_ideas i join rm_cheques c on c.id = $1
+        where i.program_id = c.program_id and upper(i.buurt_code) = upper(c.buurt_code)
+          and (i.state in ('Open', 'Funded', 'Completed') or i.initiator_household_id = c.household_id)
+        order by case i.state when 'Open' then 0 when 'Submitted' then 1 when 'Funded' then 2 else 3 end, i.deadline
+        """;
+
     public async Task<IReadOnlyList<IdeaView>> IdeasForAsync(ChequeView cheque, CancellationToken ct)
     {
-        await using var cmd = Db.CreateCommand($"""
-            select {IdeaColumns} from rm_ideas
-            where program_id = $1 and upper(buurt_code) = upper($2)
-              and (state in ('Open', 'Funded', 'Completed') or initiator_household_id = (select household_id from rm_cheques where id = $3))
-            order by case state when 'Open' then 0 when 'Submitted' then 1 when 'Funded' then 2 else 3 end, deadline
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = cheque.ProgramId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = cheque.BuurtCode });
+        await using var cmd = Db.CreateCommand(IdeasOfChequesBuurt);
         cmd.Parameters.Add(new NpgsqlParameter { Value = cheque.Id });
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await ReadIdeasForAsync(r, cheque, ct);
+    }
+
+    private static async Task<IReadOnlyList<IdeaView>> ReadIdeasForAsync(NpgsqlDataReader r, ChequeView cheque, CancellationToken ct)
+    {
         var list = new List<IdeaView>();
         while (await r.ReadAsync(ct))
         {
@@ -134,6 +163,28 @@ public sealed class PageQueries(StoreHolder holder)
             if (idea.Scope.Includes(cheque.Street, cheque.BuurtCode)) list.Add(idea);   // street ideas of other streets stay out
         }
         return list;
+    }
+
+    /// <summary>
+    /// Everything <c>/mijn-cheque</c> shows (the cheque with its program, the household's pledges, the buurt's ideas) in
+    /// one round trip: the three queries go as one <see cref="NpgsqlBatch"/>, each keyed by the cheque id only. Null when
+    /// the cheque is gone. Separate round trips were most of the page's cost (docs/benchmarks.md, "cheque page").
+    /// </summary>
+    public async Task<MyChequePage?> MyChequePageAsync(Guid chequeId, CancellationToken ct)
+    {
+        await using var batch = Db.CreateBatch();
+        foreach (var sql in (ReadOnlySpan<string>)[ChequeWithProgram, PledgesOfCheque, IdeasOfChequesBuurt])
+        {
+            var cmd = new NpgsqlBatchCommand(sql);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = chequeId });
+            batch.BatchCommands.Add(cmd);
+        }
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        if (await ReadChequeAsync(r, chequeId, ct) is not { } cheque) return null;
+        await r.NextResultAsync(ct);
+        var pledges = await ReadPledgesAsync(r, ct);
+        await r.NextResultAsync(ct);
+        return new MyChequePage(cheque, pledges, await ReadIdeasForAsync(r, cheque, ct));
     }
 
     public async Task<IReadOnlyList<IdeaView>> IdeasInStateAsync(string state, CancellationToken ct)

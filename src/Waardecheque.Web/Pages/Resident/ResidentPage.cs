@@ -8,7 +8,7 @@ public abstract class ResidentPage(PageQueries queries) : WcPageModel
 {
     protected PageQueries Queries => queries;
 
-    public ChequeView Cheque { get; private set; } = null!;
+    public ChequeView Cheque { get; protected set; } = null!;
 
     public Guid ChequeId => User.ChequeId() ?? throw new InvalidOperationException("No resident session.");
 
