@@ -53,6 +53,13 @@ public static class ApiServices
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status403Forbidden);
 
+    /// <summary>What a staff or resident command on one thing can answer besides success: the auth problems, 404 when
+    /// the thing does not exist, 422 when a rule says no.</summary>
+    public static RouteHandlerBuilder ProducesCommandProblems(this RouteHandlerBuilder builder) => builder
+        .ProducesAuthProblems()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
     /// <summary>The address printed in QR codes; a server without it cannot make cheque links.</summary>
     public static string PublicBaseUrl(IConfiguration config) =>
         config[WebConfig.PublicBaseUrl] is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out _)

@@ -93,8 +93,8 @@ internal sealed class FailedAttemptsHousekeeping(FailedAttempts attempts, IConfi
 
     public Task<int> RunAsync(CancellationToken ct)
     {
-        var longest = AttemptLimiters.CodeWindow(config) > AttemptLimiters.DefaultWindow
-            ? AttemptLimiters.CodeWindow(config) : AttemptLimiters.DefaultWindow;
+        var codes = AttemptLimiters.CodeWindow(config);
+        var longest = codes > AttemptLimiters.DefaultWindow ? codes : AttemptLimiters.DefaultWindow;
         return attempts.RemoveOlderThanAsync(time.GetUtcNow() - longest, ct);
     }
 }

@@ -23,9 +23,7 @@ internal sealed class ChequeEndpoints : IEndpointModule
             .WithName("IssueCheques")
             .WithSummary("Issues one cheque to every household of the program that has none yet (admin); running it again issues nothing twice.")
             .Produces<IssueResponse>()
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
 
         api.MapGet("/programs/{id:guid}/letters.pdf", LettersAsync)
             .RequireAuthorization(Policies.Admin)
@@ -50,18 +48,14 @@ internal sealed class ChequeEndpoints : IEndpointModule
             .WithName("BlockCheque")
             .WithSummary("Blocks a lost or stolen cheque (admin) and ends its sessions; its credit stays until it is reissued.")
             .Produces<StaffChequeResponse>()
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
 
         api.MapPost("/cheques/{id:guid}/reissue", ReissueAsync)
             .RequireAuthorization(Policies.Admin)
             .WithName("ReissueCheque")
             .WithSummary("Replaces a cheque with a new code that carries the remaining credit (admin); the old one and its sessions end.")
             .Produces<ReissueResponse>(StatusCodes.Status201Created)
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
 
         api.MapGet("/cheques/{id:guid}/qr.svg", (Guid id, IConfiguration config, StoreHolder holder, CodeKey key, HttpContext http) =>
                 QrAsync(id, config, holder, key, http, url => Results.Content(QrCodes.Svg(url), "image/svg+xml")))

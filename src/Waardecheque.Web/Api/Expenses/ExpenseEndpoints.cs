@@ -49,27 +49,21 @@ internal sealed class ExpenseEndpoints : IEndpointModule
             .WithName("ApproveExpense")
             .WithSummary("Approves a submitted expense: its money counts as spent (moderator or admin, never whoever submitted it).")
             .Produces<IdeaExpense>()
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
 
         api.MapPost("/expenses/{id:guid}/reject", RejectAsync)
             .RequireAuthorization(Policies.Moderator)
             .WithName("RejectExpense")
             .WithSummary("Rejects a submitted expense with a reason; its amount is free again (moderator or admin, never the submitter).")
             .Produces<IdeaExpense>()
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
 
         api.MapPost("/expenses/{id:guid}/paid", PaidAsync)
             .RequireAuthorization(Policies.Moderator)
             .WithName("MarkExpensePaid")
             .WithSummary("Marks an approved expense as paid with the bank's payment reference (moderator or admin, never the submitter).")
             .Produces<IdeaExpense>()
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
     }
 
     private static async Task<Created<CreatedExpense>> SubmitAsync(Guid id, HttpContext http, ActingResolver acting, CommandBus bus,

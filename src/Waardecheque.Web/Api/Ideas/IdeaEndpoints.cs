@@ -46,45 +46,35 @@ internal sealed class IdeaEndpoints : IEndpointModule
             .WithSummary("A resident proposes an idea for their own street or buurt (a connector: onBehalf + chequeId).")
             .Produces<ProposedIdea>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
 
         api.MapPost("/ideas/{id:guid}/approve", ApproveAsync)
             .RequireAuthorization(Policies.Moderator)
             .WithName("ApproveIdea")
             .WithSummary("A connector approves a proposed idea: it opens for pledges until its deadline (moderator or admin).")
             .Produces<IdeaStateResponse>()
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
 
         api.MapPost("/ideas/{id:guid}/reject", RejectAsync)
             .RequireAuthorization(Policies.Moderator)
             .WithName("RejectIdea")
             .WithSummary("A connector rejects an idea with a reason the resident sees; any pledges go back (moderator or admin).")
             .Produces<IdeaStateResponse>()
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
 
         api.MapPost("/ideas/{id:guid}/withdraw", WithdrawAsync)
             .RequireAuthorization()
             .WithName("WithdrawIdea")
             .WithSummary("The initiator (resident) or a connector withdraws an idea that is not funded; every pledge goes back.")
             .Produces<IdeaStateResponse>()
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
 
         api.MapPost("/ideas/{id:guid}/complete", CompleteAsync)
             .RequireAuthorization(Policies.Moderator)
             .WithName("CompleteIdea")
             .WithSummary("Closes the books of a funded idea (moderator or admin); the unspent remainder is returned.")
             .Produces<CompletedIdea>()
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
     }
 
     private static async Task<Ok<List<IdeaSummary>>> ListAsync(Guid id, HttpContext http, StoreHolder holder, string? buurt, string? street,

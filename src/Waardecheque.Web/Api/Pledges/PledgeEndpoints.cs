@@ -39,9 +39,7 @@ internal sealed class PledgeEndpoints : IEndpointModule
             .WithSummary("Takes back everything the household pledged to an idea that is still open (resident; a connector adds " +
                          "?onBehalf=true&chequeId=...). The credit returns to the cheque.")
             .Produces<WithdrawResponse>()
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
 
         api.MapPost("/ideas/{id:guid}/collect", CollectAsync)
             .RequireAuthorization()

@@ -43,18 +43,14 @@ internal sealed class ProgramEndpoints : IEndpointModule
             .WithName("OpenProgram")
             .WithSummary("Opens a Draft program for ideas and pledges (admin); its close is scheduled at closesAt.")
             .Produces<ProgramResponse>()
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
 
         api.MapPost("/programs/{id:guid}/close", CloseAsync)
             .RequireAuthorization(Policies.Admin)
             .WithName("CloseProgram")
             .WithSummary("Closes an Open program (admin): open ideas expire first, then every cheque's remaining credit.")
             .Produces<ProgramResponse>()
-            .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems();
     }
 
     private static async Task<Created<CreatedProgram>> CreateAsync(CreateProgramRequest request, HttpContext http, CommandBus bus)
