@@ -20,10 +20,6 @@ export Waardecheque__BootstrapAdmin__Password="${WAARDECHEQUE_ADMIN_PASSWORD:-De
 # The demo's own key for deriving cheque codes; a real deployment sets its own secret.
 export Waardecheque__CodeKey="${WAARDECHEQUE_CODE_KEY:-demo-only-key-do-not-use-in-production}"
 
-# PDFsharp 6.5 makes every program choose its licence (AGPL or commercial). The local demo runs under AGPL;
-# a municipality's deployment decides for itself (docs/decisions.md).
-export Waardecheque__Printing__PdfSharpLicense="${WAARDECHEQUE_PDFSHARP_LICENSE:-AGPL}"
-
 # No launch profile: the demo runs as production would (no development-only endpoints).
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 dotnet run -c Release --no-launch-profile --project src/Waardecheque.Web -- --urls "http://127.0.0.1:$port"

@@ -25,6 +25,7 @@ public static class DomainEvents
         (typeof(ChequeActivated), "cheque_activated"),
         (typeof(ChequeBlocked), "cheque_blocked"),
         (typeof(ChequeReissued), "cheque_reissued"),
+        (typeof(ChequeCodeDisclosed), "cheque_code_disclosed"),
         (typeof(CreditPledged), "credit_pledged"),
         (typeof(CreditReleased), "credit_released"),
         (typeof(CreditForwarded), "credit_forwarded"),

@@ -41,7 +41,6 @@ public static class WebApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        ApplyPdfLicence(app);
         app.UseTrustedProxies();
         app.UseRequestLogging();
         app.UseWaardechequeProblems();
@@ -58,19 +57,5 @@ public static class WebApp
         app.MapEndpointModules();
         app.MapWaardechequePages();
         return app;
-    }
-
-    private static void ApplyPdfLicence(WebApplication app)
-    {
-        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebApp));
-        try
-        {
-            if (!PdfLicensing.Apply(app.Configuration[WebConfig.PdfSharpLicense]))
-                log.LogWarning("No PDFsharp licence chosen ({Key}): printing letters is disabled", WebConfig.PdfSharpLicense);
-        }
-        catch (Exception e)
-        {
-            log.LogError(e, "The PDFsharp licence in {Key} was not accepted: printing letters is disabled", WebConfig.PdfSharpLicense);
-        }
     }
 }

@@ -43,7 +43,6 @@ public sealed class AttemptLimiterWorld : IAsyncLifetime
     public Dictionary<string, string?> Settings => new()
     {
         [WebConfig.CodeKey] = ApiWorld.CodeKey,
-        [WebConfig.PdfSharpLicense] = "AGPL",
     };
 
     public async Task InitializeAsync() =>

@@ -20,10 +20,6 @@ public sealed class LetterPrinterTests : IDisposable
 
     private readonly string _dir = Tools.TempDirectory();
 
-    // PDFsharp 6.5 demands a licence choice (see PdfLicensing). The tests run it under AGPL on this machine only;
-    // what production uses is the operator's setting, Waardecheque:Printing:PdfSharpLicense.
-    public LetterPrinterTests() => Assert.True(PdfLicensing.Apply(PdfLicensing.Agpl));
-
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]

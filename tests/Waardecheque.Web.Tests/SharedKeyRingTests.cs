@@ -16,7 +16,6 @@ public sealed partial class SharedKeyRingTests : IAsyncLifetime
     private static readonly Dictionary<string, string?> Settings = new()
     {
         [WebConfig.CodeKey] = ApiWorld.CodeKey,
-        [WebConfig.PdfSharpLicense] = "AGPL",
     };
 
     private TestApp _first = null!;

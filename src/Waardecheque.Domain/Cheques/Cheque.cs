@@ -64,6 +64,8 @@ public sealed record Cheque(
         State = ChequeState.Reissued, ReplacedByChequeId = e.NewChequeId, AvailableCents = AvailableCents - e.CarriedCents,
         Version = Version + 1,
     };
+    /// <summary>Changes nothing but the version: the disclosure is a record for the auditor, not a state.</summary>
+    public Cheque Apply(ChequeCodeDisclosed _) => this with { Version = Version + 1 };
     public Cheque Apply(CreditPledged e) => this with { AvailableCents = AvailableCents - e.AmountCents, Version = Version + 1 };
     public Cheque Apply(CreditReleased e) => this with { AvailableCents = AvailableCents + e.AmountCents, Version = Version + 1 };
     public Cheque Apply(CreditForwarded e) => this with { AvailableCents = AvailableCents - e.AmountCents, Version = Version + 1 };
@@ -82,6 +84,7 @@ public sealed record Cheque(
         (not null, ChequeActivated e) => state.Apply(e),
         (not null, ChequeBlocked e) => state.Apply(e),
         (not null, ChequeReissued e) => state.Apply(e),
+        (not null, ChequeCodeDisclosed e) => state.Apply(e),
         (not null, CreditPledged e) => state.Apply(e),
         (not null, CreditReleased e) => state.Apply(e),
         (not null, CreditForwarded e) => state.Apply(e),

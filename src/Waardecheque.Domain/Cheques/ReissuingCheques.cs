@@ -21,6 +21,8 @@ public static class ReissueChequeHandler
         var events = new Events { { cheque.Id, new ChequeReissued(cheque.Id, newId, carried, cmd.StaffId, now) } };
         events.Start<Cheque>(newId, new ChequeIssued(newId, cheque.ProgramId, cheque.HouseholdId, cheque.Street,
             cheque.BuurtCode, carried, ChequeCode.Derive(serverKey, newId).Hash(), now, ReplacesChequeId: cheque.Id));
+        // The caller shows the new code to the staff member who reissued: that is a disclosure (DOMAIN.md).
+        events.Add(newId, new ChequeCodeDisclosed(newId, CodeDisclosure.Reissue, cmd.StaffId, now));
         return events;
     }
 }

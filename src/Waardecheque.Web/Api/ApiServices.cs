@@ -15,6 +15,7 @@ using Waardecheque.Web.Database;
 using Waardecheque.Web.Demo;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Printing;
 
 namespace Waardecheque.Web.Api;
 
@@ -30,6 +31,7 @@ public static class ApiServices
         services.AddStartupTask<ApiSchema>();
         services.AddSingleton<IdempotentRequests>();
         services.AddSingleton<Receipts>();
+        services.AddSingleton<ProgramLetters>();
         services.AddSingleton<ActingResolver>();
         services.AddEndpointModule<ProgramEndpoints>();
         services.AddEndpointModule<HouseholdEndpoints>();

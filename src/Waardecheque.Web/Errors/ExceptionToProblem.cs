@@ -53,9 +53,6 @@ internal sealed class ExceptionToProblem : IExceptionHandler
                 }), null),
         BadHttpRequestException e =>
             (Problems.Create(e.StatusCode, ProblemCodes.ForStatus(e.StatusCode), ProblemCodes.DetailFor(e.StatusCode), null), null),
-        PdfLicenseNotChosenException =>
-            (Problems.Create(503, ProblemCodes.PrintingNotConfigured,
-                "Brieven afdrukken is nog niet ingesteld op deze server (PDF-licentie). Neem contact op met de beheerder.", null), null),
         _ when DatabaseServices.IsTransient(exception) =>
             (Problems.Create(503, ProblemCodes.Unavailable, ProblemCodes.DetailFor(503), null), DatabaseRetryAfter),
         _ => (Problems.Create(500, ProblemCodes.InternalError, ProblemCodes.DetailFor(500), null), null),

@@ -18,7 +18,6 @@ public static class ProblemCodes
     public const string InternalError = "internal_error";
     public const string Unavailable = "unavailable";
     public const string NotReady = "not_ready";
-    public const string PrintingNotConfigured = "printing_not_configured";
 
     public static string ForStatus(int status) => status switch
     {

@@ -8,7 +8,6 @@ public static class WebConfig
     public const string PublicBaseUrl = "Waardecheque:PublicBaseUrl";
     public const string BootstrapAdminEmail = "Waardecheque:BootstrapAdmin:Email";
     public const string BootstrapAdminPassword = "Waardecheque:BootstrapAdmin:Password";
-    public const string PdfSharpLicense = "Waardecheque:Printing:PdfSharpLicense";
     public const string LogFormat = "Waardecheque:Logging:Format";
     public const string CodeAttemptLimit = "Waardecheque:CodeAttempts:Limit";
     public const string CodeAttemptWindowSeconds = "Waardecheque:CodeAttempts:WindowSeconds";

@@ -151,8 +151,6 @@ public sealed partial class Texts
         ["manage.letters.title"] = ("4. Brieven afdrukken", "4. Print the letters"),
         ["manage.letters.intro"] = ("Eén PDF met een brief per adres met een geldige cheque, met QR-code en code om over te typen. Bewaar het bestand veilig: de codes zijn geld waard.",
             "One PDF with a letter per address with a valid cheque, with QR code and code to type. Keep the file safe: the codes are worth money."),
-        ["manage.letters.nolicence"] = ("Brieven afdrukken is nog niet ingesteld op deze server (PDF-licentie). Neem contact op met de beheerder.",
-            "Printing letters is not set up on this server yet (PDF licence). Contact the administrator."),
         ["manage.letters"] = ("Brieven downloaden (PDF)", "Download the letters (PDF)"),
         ["manage.lost.title"] = ("Cheque kwijt?", "Cheque lost?"),
         ["manage.lost"] = ("Cheque blokkeren of vervangen", "Block or replace a cheque"),

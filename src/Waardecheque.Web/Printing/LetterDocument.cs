@@ -46,7 +46,6 @@ internal sealed class LetterDocument : IDisposable
 
     public LetterDocument(LetterProgram program)
     {
-        PdfLicensing.EnsureChosen(); // before PDFsharp's own check, which only says "not valid"
         _document = new PdfDocument();
         _ = ChequeUrls.ForTyping(program.PublicBaseUrl); // an unusable base URL fails before any page is made
         _program = program;

@@ -50,7 +50,6 @@ public sealed class WaardechequeSite : IAsyncLifetime
                 [WebConfig.BootstrapAdminEmail] = AdminEmail,
                 [WebConfig.BootstrapAdminPassword] = Password,
                 [WebConfig.CodeKey] = CodeKey,
-                [WebConfig.PdfSharpLicense] = "AGPL",   // the letters PDF (as in Web.Tests)
             }));
         await _app.StartAsync();
         BaseUrl = _app.Urls.Single().TrimEnd('/');

@@ -168,7 +168,7 @@ public sealed class ResidentSessionTests(ResidentSessionWorld w) : IClassFixture
         var chequeId = ApiWorld.ChequeOf(w.ProgramId, "Klaverweide", 2);
         var expected = Waardecheque.Web.Printing.ChequeUrls.For("https://waardecheque.zoetermeer.example", ApiWorld.CodeFor(w.ProgramId, "Klaverweide", 2));
 
-        var png = await w.GetAsync($"/api/v1/cheques/{chequeId}/qr.png", w.Moderator);
+        var png = await w.GetAsync($"/api/v1/cheques/{chequeId}/qr.png", w.Admin);
         var svg = await w.GetAsync($"/api/v1/cheques/{chequeId}/qr.svg", w.Admin);
 
         Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);

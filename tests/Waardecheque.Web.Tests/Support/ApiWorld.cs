@@ -38,7 +38,6 @@ public abstract class ApiWorld : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             [WebConfig.CodeKey] = CodeKey,
-            [WebConfig.PdfSharpLicense] = "AGPL",
             // The in-memory host has no client address, so every test of a class shares one limiter key: only the
             // class that tests the limit keeps it low.
             [WebConfig.CodeAttemptLimit] = "100000",

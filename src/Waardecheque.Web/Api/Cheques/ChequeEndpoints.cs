@@ -29,11 +29,11 @@ internal sealed class ChequeEndpoints : IEndpointModule
             .RequireAuthorization(Policies.Admin)
             .WithName("PrintLetters")
             .WithSummary("The cheque letters as one PDF (admin): one page per household with a current (issued or activated) cheque, " +
-                         "ordered by street and house number, with QR code and text code.")
+                         "ordered by street and house number, with QR code and text code. Each code printed is recorded on its cheque " +
+                         "as disclosed to this staff member.")
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
             .ProducesAuthProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/cheques/{id:guid}", GetAsync)
             .RequireAuthorization(Policies.Staff)
@@ -53,24 +53,26 @@ internal sealed class ChequeEndpoints : IEndpointModule
         api.MapPost("/cheques/{id:guid}/reissue", ReissueAsync)
             .RequireAuthorization(Policies.Admin)
             .WithName("ReissueCheque")
-            .WithSummary("Replaces a cheque with a new code that carries the remaining credit (admin); the old one and its sessions end.")
+            .WithSummary("Replaces a cheque with a new code that carries the remaining credit (admin); the old one and its sessions end. " +
+                         "The new code is recorded as disclosed to this staff member.")
             .Produces<ReissueResponse>(StatusCodes.Status201Created)
             .ProducesCommandProblems();
 
-        api.MapGet("/cheques/{id:guid}/qr.svg", (Guid id, IConfiguration config, StoreHolder holder, CodeKey key, HttpContext http) =>
-                QrAsync(id, config, holder, key, http, url => Results.Content(QrCodes.Svg(url), "image/svg+xml")))
-            .RequireAuthorization(Policies.Moderator)
+        api.MapGet("/cheques/{id:guid}/qr.svg", (Guid id, IConfiguration config, StoreHolder holder, CodeKey key, CommandBus bus,
+                    HttpContext http) => QrAsync(id, config, holder, key, bus, http, url => Results.Content(QrCodes.Svg(url), "image/svg+xml")))
+            .RequireAuthorization(Policies.Admin)
             .WithName("ChequeQrSvg")
-            .WithSummary("The cheque's QR code as SVG, for a reprint (admin or connector: the code is the cheque's key).")
+            .WithSummary("The cheque's QR code as SVG, for a reprint (admin only: the code is the cheque's key; recorded on the " +
+                         "cheque as a disclosure to this staff member).")
             .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
             .ProducesAuthProblems()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapGet("/cheques/{id:guid}/qr.png", (Guid id, IConfiguration config, StoreHolder holder, CodeKey key, HttpContext http) =>
-                QrAsync(id, config, holder, key, http, url => Results.File(QrCodes.Png(url), "image/png")))
-            .RequireAuthorization(Policies.Moderator)
+        api.MapGet("/cheques/{id:guid}/qr.png", (Guid id, IConfiguration config, StoreHolder holder, CodeKey key, CommandBus bus,
+                    HttpContext http) => QrAsync(id, config, holder, key, bus, http, url => Results.File(QrCodes.Png(url), "image/png")))
+            .RequireAuthorization(Policies.Admin)
             .WithName("ChequeQrPng")
-            .WithSummary("The cheque's QR code as PNG, for a reprint (admin or connector).")
+            .WithSummary("The cheque's QR code as PNG, for a reprint (admin only; recorded as a disclosure).")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesAuthProblems()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -82,26 +84,10 @@ internal sealed class ChequeEndpoints : IEndpointModule
         return TypedResults.Ok(new IssueResponse(result.Issued, result.TotalCents));
     }
 
-    private static async Task LettersAsync(Guid id, HttpContext http, StoreHolder holder, CodeKey key, IConfiguration config)
+    private static async Task LettersAsync(Guid id, HttpContext http, ProgramLetters letters)
     {
-        var db = holder.Store.DataSource;
-        var program = await ProgramQueries.GetAsync(db, id, http.RequestAborted, withCounts: false) ?? throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
-        var baseUrl = ApiServices.PublicBaseUrl(config);
-        var codeKey = key.Bytes;
-        var city = Municipalities.City(program.MunicipalityCode, config);
-        var letter = new LetterProgram(Municipalities.SenderName(program.MunicipalityCode, config), program.Name, program.ChequeValueCents,
-            program.Rules.MinHouseholdsPerIdea, program.ClosesAt, baseUrl, config[Municipalities.WalkInPointKey]);
-
-        async IAsyncEnumerable<LetterRecipient> Recipients()
-        {
-            await foreach (var a in LetterQueries.CurrentChequesAsync(db, id, http.RequestAborted))
-                yield return new LetterRecipient(a.Line, a.Postcode, city, ChequeCode.Derive(codeKey, a.ChequeId).ToString());
-        }
-
-        http.Response.ContentType = "application/pdf";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"brieven-{id}.pdf\"";
-        http.Response.Headers.CacheControl = "no-store";
-        await LetterPrinter.WriteAsync(letter, Recipients(), http.Response.Body, http.RequestAborted);
+        if (!await letters.WriteAsync(id, ApiText.StaffId(http.User), ApiServices.Context(http), http.Response, http.RequestAborted))
+            throw ApiProblemException.NotFound("Deze regeling bestaat niet.");
     }
 
     private static async Task<Ok<StaffChequeResponse>> GetAsync(Guid id, StoreHolder holder, CancellationToken ct) =>
@@ -127,11 +113,14 @@ internal sealed class ChequeEndpoints : IEndpointModule
             new ReissueResponse(newId, ChequeCode.Derive(codeKey, newId).ToString()));
     }
 
-    private static async Task<IResult> QrAsync(Guid id, IConfiguration config, StoreHolder holder, CodeKey key, HttpContext http,
-        Func<string, IResult> render)
+    private static async Task<IResult> QrAsync(Guid id, IConfiguration config, StoreHolder holder, CodeKey key, CommandBus bus,
+        HttpContext http, Func<string, IResult> render)
     {
         _ = await ChequeQueries.GetAsync(holder.Store.DataSource, id, http.RequestAborted)
             ?? throw ApiProblemException.NotFound("Deze cheque bestaat niet.");
+        // On the cheque's record before the picture leaves (DOMAIN.md "Who sees a code").
+        await bus.InvokeAsync(new DiscloseCodes([id], CodeDisclosure.QrCode, ApiText.StaffId(http.User)), ApiServices.Context(http),
+            http.RequestAborted);
         var url = ChequeUrls.For(ApiServices.PublicBaseUrl(config), ChequeCode.Derive(key.Bytes, id).ToString());
         // The picture is the cheque's secret: no cache may keep it.
         http.Response.Headers.CacheControl = "no-store";

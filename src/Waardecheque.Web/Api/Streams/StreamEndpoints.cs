@@ -15,9 +15,9 @@ internal sealed class StreamEndpoints : IEndpointModule
     {
         endpoints.MapGroup(ApiServices.Prefix).WithTags("Streams")
             .MapGet("/streams/{id:guid}/events", EventsAsync)
-            .RequireAuthorization(Policies.Staff)
+            .RequireAuthorization(Policies.Auditor)
             .WithName("StreamEvents")
-            .WithSummary("Every event of one stream in order (staff): type, time, actor, correlation, headers, the body as stored " +
+            .WithSummary("Every event of one stream in order (admin or auditor: a connector has no business reading who holds what): type, time, actor, correlation, headers, the body as stored " +
                          "and its SHA-256 chain hash in hex, so an auditor can recompute the chain.")
             .Produces<StreamResponse>()
             .ProducesAuthProblems()

@@ -24,8 +24,8 @@ namespace Waardecheque.Web.Pages.Municipality;
 /// </summary>
 [RequestSizeLimit(BodyLimits.CsvImport + 64 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = BodyLimits.CsvImport + 64 * 1024)]
-public sealed class ManageModel(PageQueries queries, CommandBus bus, StoreHolder holder, CodeKey key, IssuingRuns issuing,
-    IConfiguration config) : WcPageModel
+public sealed class ManageModel(PageQueries queries, CommandBus bus, StoreHolder holder, IssuingRuns issuing,
+    ProgramLetters letters) : WcPageModel
 {
     public ProgramView? Program { get; private set; }
     public IssuingProgress Issuing { get; private set; } = new(0, 0, 0, 0, false);
@@ -123,40 +123,10 @@ public sealed class ManageModel(PageQueries queries, CommandBus bus, StoreHolder
     /// The letters PDF for the staff cookie. The API's <c>letters.pdf</c> takes bearer tokens only (a cookie never
     /// authenticates an API call), so the page streams the same <see cref="LetterPrinter"/> output itself.
     /// </summary>
-    public async Task<IActionResult> OnGetLettersAsync(Guid id)
-    {
-        var db = holder.Store.DataSource;
-        var program = await ProgramQueries.GetAsync(db, id, HttpContext.RequestAborted);
-        if (program is null) return NotFound();
-        try
-        {
-            PdfLicensing.EnsureChosen();
-        }
-        catch (PdfLicenseNotChosenException)
-        {
-            Problem = T["manage.letters.nolicence"];
-            await LoadAsync(id);
-            return Page();
-        }
-        var baseUrl = ApiServices.PublicBaseUrl(config);
-        var codeKey = key.Bytes;
-        var city = Municipalities.City(program.MunicipalityCode, config);
-        var letter = new LetterProgram(Municipalities.SenderName(program.MunicipalityCode, config), program.Name, program.ChequeValueCents,
-            program.Rules.MinHouseholdsPerIdea, program.ClosesAt, baseUrl, config[Municipalities.WalkInPointKey]);
-        var ct = HttpContext.RequestAborted;
-
-        async IAsyncEnumerable<LetterRecipient> Recipients()
-        {
-            await foreach (var a in LetterQueries.CurrentChequesAsync(db, id, ct))
-                yield return new LetterRecipient(a.Line, a.Postcode, city, ChequeCode.Derive(codeKey, a.ChequeId).ToString());
-        }
-
-        Response.ContentType = "application/pdf";
-        Response.Headers.ContentDisposition = $"attachment; filename=\"brieven-{id}.pdf\"";
-        Response.Headers.CacheControl = "no-store";
-        await LetterPrinter.WriteAsync(letter, Recipients(), Response.Body, ct);
-        return new EmptyResult();
-    }
+    public async Task<IActionResult> OnGetLettersAsync(Guid id) =>
+        await letters.WriteAsync(id, User.SubjectId()!.Value, new MessageContext(User.Actor()), Response, HttpContext.RequestAborted)
+            ? new EmptyResult()
+            : NotFound();
 
     private async Task LoadAsync(Guid id)
     {
