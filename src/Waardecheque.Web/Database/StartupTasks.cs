@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Waardecheque.Web.Health;
 
 namespace Waardecheque.Web.Database;
@@ -23,7 +24,7 @@ public static class StartupTaskServices
         if (services.Any(d => d.ServiceType == typeof(StartupTaskRunner))) return services;
         services.AddSingleton<StartupTaskRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<StartupTaskRunner>());
-        services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<StartupTaskRunner>());
+        services.AddReadinessCheck<StartupTaskRunner>("startup");
         return services;
     }
 }
@@ -33,13 +34,11 @@ public static class StartupTaskServices
 /// the app still starts, reports not-ready, and keeps trying in the background; any other failure stops the start,
 /// because retrying a broken migration forever would only hide it.
 /// </summary>
-internal sealed class StartupTaskRunner(IEnumerable<IStartupTask> tasks, ILogger<StartupTaskRunner> log) : IHostedService, IReadinessCheck
+internal sealed class StartupTaskRunner(IEnumerable<IStartupTask> tasks, ILogger<StartupTaskRunner> log) : IHostedService, IHealthCheck
 {
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _done;
     private Task _retrying = Task.CompletedTask;
-
-    public string Name => "startup";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -61,8 +60,8 @@ internal sealed class StartupTaskRunner(IEnumerable<IStartupTask> tasks, ILogger
         catch (OperationCanceledException) { }
     }
 
-    public Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(_done ? ReadinessResult.Ready : ReadinessResult.NotReady("de database is nog niet ingericht"));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(_done ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("de database is nog niet ingericht"));
 
     private async Task RunAllAsync(CancellationToken cancellationToken)
     {

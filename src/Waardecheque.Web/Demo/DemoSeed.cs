@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
@@ -79,17 +80,10 @@ internal sealed class DemoSeed(
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
             await started.Task.WaitAsync(ct);
-        var readiness = services.GetServices<IReadinessCheck>().ToList();
+        var health = services.GetRequiredService<HealthCheckService>();
         while (true)
         {
-            var ready = holder.IsReady;
-            foreach (var check in readiness)
-            {
-                if (!ready) break;
-                try { ready = (await check.CheckAsync(ct)).IsReady; }
-                catch (Exception e) when (e is not OperationCanceledException) { ready = false; }
-            }
-            if (ready)
+            if (holder.IsReady && (await health.CheckReadinessAsync(ct)).Status == HealthStatus.Healthy)
             {
                 bus = services.GetRequiredService<CommandBus>();
                 return;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using System.Text;
 using Waardecheque.EventStore;
 using Waardecheque.Messaging;
@@ -30,7 +31,8 @@ public static class DomainServices
         services.AddHostedService<DomainWorkers>();
         services.AddSingleton<IssuingRuns>();
         services.AddHostedService(sp => sp.GetRequiredService<IssuingRuns>());
-        services.AddReadinessCheck<EventStoreReadiness>();
+        services.AddSingleton<EventStoreReadiness>();
+        services.AddReadinessCheck<EventStoreReadiness>("event-store");
         return services;
     }
 }
@@ -58,14 +60,12 @@ internal sealed class EventStoreStartup(StoreHolder holder, IConfiguration confi
     }
 }
 
-internal sealed class EventStoreReadiness(StoreHolder holder) : IReadinessCheck
+internal sealed class EventStoreReadiness(StoreHolder holder) : IHealthCheck
 {
-    public string Name => "event-store";
-
-    public async Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken) =>
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
         holder.IsReady && await holder.Store.IsSchemaCurrentAsync(cancellationToken)
-            ? ReadinessResult.Ready
-            : ReadinessResult.NotReady("het event store-schema is nog niet bijgewerkt");
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("het event store-schema is nog niet bijgewerkt");
 }
 
 /// <summary>Runs the outbox/scheduler worker and the projection daemon once the store is open.</summary>

@@ -1,55 +1,62 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Waardecheque.Web.Errors;
 
 namespace Waardecheque.Web.Health;
 
+/// <summary>ASP.NET Core's health checks; a check that decides readiness carries the <see cref="Ready"/> tag.</summary>
 public static class HealthServices
 {
-    public static IServiceCollection AddReadinessCheck<T>(this IServiceCollection services) where T : class, IReadinessCheck =>
-        services.AddSingleton<IReadinessCheck, T>();
+    public const string Ready = "ready";
+
+    /// <summary>Each check gets at most this long: a probe that hangs is a probe that says "not ready".</summary>
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Adds a readiness check; <typeparamref name="T"/> is resolved from the services when it is registered there.</summary>
+    public static IServiceCollection AddReadinessCheck<T>(this IServiceCollection services, string name) where T : class, IHealthCheck
+    {
+        services.AddHealthChecks().AddCheck<T>(name, HealthStatus.Unhealthy, [Ready], CheckTimeout);
+        return services;
+    }
 
     internal static IServiceCollection AddWaardechequeHealth(this IServiceCollection services) =>
-        services.AddReadinessCheck<PostgresReadiness>();
+        services.AddReadinessCheck<PostgresReadiness>("postgres");
+
+    /// <summary>Runs every readiness check once (the demo seed waits on this too).</summary>
+    public static Task<HealthReport> CheckReadinessAsync(this HealthCheckService health, CancellationToken ct) =>
+        health.CheckHealthAsync(r => r.Tags.Contains(Ready), ct);
 }
 
 /// <summary>
 /// <c>/health/live</c> says the process runs (a load balancer restarts it otherwise); <c>/health/ready</c> says it
 /// can serve (a load balancer sends traffic only then). Liveness must never depend on the database: a database
-/// outage should take the app out of rotation, not get every app process killed.
+/// outage should take the app out of rotation, not get every app process killed. The checks are ASP.NET Core's; the
+/// endpoints are ordinary routes so that the OpenAPI document describes them and a refusal is problem+json.
 /// </summary>
 internal static class HealthEndpoints
 {
-    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
-
     public static void MapHealth(this IEndpointRouteBuilder endpoints)
     {
         var health = endpoints.MapGroup("/health").WithTags("Operations");
-        health.MapGet("/live", () => TypedResults.Ok(new HealthStatus("live", null)))
+        health.MapGet("/live", () => TypedResults.Ok(new HealthStatusResponse("live", null)))
             .WithSummary("The process is running.");
         health.MapGet("/ready", ReadyAsync)
             .WithSummary("The app can serve requests: PostgreSQL answers and the schema is in place.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> ReadyAsync(IEnumerable<IReadinessCheck> checks, CancellationToken requestAborted)
+    private static async Task<IResult> ReadyAsync(HealthCheckService health, CancellationToken requestAborted)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-        timeout.CancelAfter(CheckTimeout);
-        var results = await Task.WhenAll(checks.Select(async check => (check.Name, Result: await RunAsync(check, timeout.Token))));
-        var byName = results.ToDictionary(r => r.Name, r => r.Result.IsReady ? "ok" : r.Result.Reason ?? "niet gereed");
-        if (results.All(r => r.Result.IsReady)) return TypedResults.Ok(new HealthStatus("ready", byName));
+        var report = await health.CheckReadinessAsync(requestAborted);
+        var byName = report.Entries.ToDictionary(e => e.Key,
+            e => e.Value.Status == HealthStatus.Healthy ? "ok" : e.Value.Description ?? e.Value.Exception?.GetType().Name ?? "niet gereed");
+        if (report.Status == HealthStatus.Healthy) return TypedResults.Ok(new HealthStatusResponse("ready", byName));
 
         return Problems.Rule(ProblemCodes.NotReady,
-            "De dienst is nog niet gereed: " + string.Join("; ", results.Where(r => !r.Result.IsReady).Select(r => $"{r.Name}: {byName[r.Name]}")),
+            "De dienst is nog niet gereed: " + string.Join("; ", byName.Where(e => e.Value != "ok").Select(e => $"{e.Key}: {e.Value}")),
             StatusCodes.Status503ServiceUnavailable,
             new Dictionary<string, object?> { ["checks"] = byName },
             retryAfter: TimeSpan.FromSeconds(5));
     }
 
-    private static async Task<ReadinessResult> RunAsync(IReadinessCheck check, CancellationToken cancellationToken)
-    {
-        try { return await check.CheckAsync(cancellationToken); }
-        catch (Exception e) { return ReadinessResult.NotReady(e.GetType().Name); }
-    }
-
-    private sealed record HealthStatus(string Status, IReadOnlyDictionary<string, string>? Checks);
+    private sealed record HealthStatusResponse(string Status, IReadOnlyDictionary<string, string>? Checks);
 }

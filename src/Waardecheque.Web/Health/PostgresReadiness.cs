@@ -1,23 +1,22 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace Waardecheque.Web.Health;
 
 /// <summary>Ready only when PostgreSQL answers a query through the app's own pool.</summary>
-internal sealed class PostgresReadiness(NpgsqlDataSource dataSource) : IReadinessCheck
+internal sealed class PostgresReadiness(NpgsqlDataSource dataSource) : IHealthCheck
 {
-    public string Name => "postgres";
-
-    public async Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
     {
         try
         {
             await using var command = dataSource.CreateCommand("select 1");
             await command.ExecuteScalarAsync(cancellationToken);
-            return ReadinessResult.Ready;
+            return HealthCheckResult.Healthy();
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
         {
-            return ReadinessResult.NotReady("PostgreSQL antwoordt niet");
+            return HealthCheckResult.Unhealthy("PostgreSQL antwoordt niet");
         }
     }
 }

@@ -33,8 +33,22 @@ public static class LogSetup
             sp.GetRequiredService<IConfiguration>(), sp.GetServices<ILogEventSink>()));
         builder.Services.AddSingleton<ILoggerProvider>(sp =>
             new SerilogLoggerProvider(sp.GetRequiredService<Serilog.ILogger>(), dispose: true));
+        builder.Services.AddRequestLogging();
         return builder;
     }
+
+    private static LogEventLevel DefaultLevel(IConfiguration configuration) =>
+        Enum.TryParse<LogLevel>(configuration["Logging:LogLevel:Default"], ignoreCase: true, out var level)
+            ? level switch
+            {
+                LogLevel.Trace => LogEventLevel.Verbose,
+                LogLevel.Debug => LogEventLevel.Debug,
+                LogLevel.Information => LogEventLevel.Information,
+                LogLevel.Warning => LogEventLevel.Warning,
+                LogLevel.Error => LogEventLevel.Error,
+                _ => LogEventLevel.Fatal,
+            }
+            : LogEventLevel.Information;
 
     private static Logger CreateLogger(IConfiguration configuration, IEnumerable<ILogEventSink> extraSinks)
     {
@@ -43,6 +57,9 @@ public static class LogSetup
             .MinimumLevel.Verbose()
             // Hosting's own per-request lines carry the raw path and duplicate ours.
             .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning)
+            // The request line is written by Serilog.AspNetCore straight to Serilog, past Microsoft.Extensions.Logging's
+            // filters: it gets the configured default level, so healthy probes (Debug) stay out unless asked for.
+            .MinimumLevel.Override("Serilog.AspNetCore.RequestLoggingMiddleware", DefaultLevel(configuration))
             .Enrich.FromLogContext()
             .Enrich.With(new RedactingEnricher(), new RequestTagEnricher())
             .WriteTo.Console(Formatter(configuration));

@@ -1,78 +1,76 @@
-using System.Diagnostics;
+using Serilog;
+using Serilog.AspNetCore;
+using Serilog.Events;
+using Serilog.Extensions.Hosting;
 using Waardecheque.Web.Auth;
 
 namespace Waardecheque.Web.Logging;
 
 /// <summary>
-/// One log line per request: request id, actor, method, path (cheque codes masked, no query string), status and
-/// duration; errors carry their exception. Bodies and headers are never logged: resident-session bodies hold codes
-/// and the Authorization header holds a token.
+/// One log line per request, written by Serilog.AspNetCore's request logging: request id, actor, method, path (cheque
+/// codes masked by <see cref="RedactingEnricher"/>, no query string), status and duration; errors carry their
+/// exception. Bodies and headers are never logged: resident-session bodies hold codes and the Authorization header
+/// holds a token.
 /// </summary>
 public static class RequestLogging
 {
-    private const string ExceptionItem = "Waardecheque.RequestException";
     public const string RequestIdHeader = "X-Request-Id";
 
+    /// <summary>The line's template. Serilog.AspNetCore fills RequestMethod, RequestPath, StatusCode and Elapsed.</summary>
+    public const string Template = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+
     /// <summary>Lets the request line show an exception that was turned into a 5xx response further in.</summary>
-    public static void RecordException(HttpContext http, Exception exception) => http.Items[ExceptionItem] = exception;
+    public static void RecordException(HttpContext http, Exception exception) =>
+        http.RequestServices.GetService<IDiagnosticContext>()?.SetException(exception);
+
+    /// <summary>Serilog.AspNetCore's middleware needs the diagnostic context that collects each request's properties.</summary>
+    internal static IServiceCollection AddRequestLogging(this IServiceCollection services) => services
+        .AddSingleton(sp => new DiagnosticContext(sp.GetRequiredService<Serilog.ILogger>()))
+        .AddSingleton<IDiagnosticContext>(sp => sp.GetRequiredService<DiagnosticContext>());
 
     /// <summary>Outermost middleware: times the whole request and writes its line when it ends.</summary>
-    internal static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) =>
-        app.UseMiddleware<RequestLoggingMiddleware>();
+    internal static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app)
+    {
+        app.Use((http, next) =>
+        {
+            http.Response.OnStarting(() =>
+            {
+                http.Response.Headers[RequestIdHeader] = http.TraceIdentifier;
+                return Task.CompletedTask;
+            });
+            return next(http);
+        });
+        return app.UseSerilogRequestLogging(options =>
+        {
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
+            options.MessageTemplate = Template;
+            options.IncludeQueryInRequestPath = false;   // query strings can carry secrets
+            options.GetLevel = Level;
+            // Called when the request has ended, so the actor is known even for a request that signed in.
+            options.EnrichDiagnosticContext = (context, http) =>
+            {
+                context.Set("RequestId", http.TraceIdentifier);
+                context.Set("Actor", http.User.Actor());
+            };
+        });
+    }
 
     /// <summary>Right after authentication: every line logged further in names the actor.</summary>
     internal static IApplicationBuilder UseActorLogScope(this IApplicationBuilder app) =>
         app.UseMiddleware<ActorLogScopeMiddleware>();
-
-    internal static Exception? RecordedException(HttpContext http) => http.Items[ExceptionItem] as Exception;
 
     internal static Dictionary<string, object> Scope(HttpContext http) => new()
     {
         ["RequestId"] = http.TraceIdentifier,
         ["Actor"] = http.User.Actor(),
     };
-}
 
-internal sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> log)
-{
-    public async Task InvokeAsync(HttpContext http)
+    private static LogEventLevel Level(HttpContext http, double elapsedMs, Exception? exception)
     {
-        var started = Stopwatch.GetTimestamp();
-        http.Response.OnStarting(() =>
-        {
-            http.Response.Headers[RequestLogging.RequestIdHeader] = http.TraceIdentifier;
-            return Task.CompletedTask;
-        });
-        Exception? escaped = null;
-        try
-        {
-            await next(http);
-        }
-        catch (Exception e)
-        {
-            escaped = e;
-            throw;
-        }
-        finally
-        {
-            Write(http, Stopwatch.GetElapsedTime(started), escaped);
-        }
-    }
-
-    private void Write(HttpContext http, TimeSpan elapsed, Exception? escaped)
-    {
-        var status = escaped is null ? http.Response.StatusCode : StatusCodes.Status500InternalServerError;
-        var path = LogRedaction.RedactPath(http.Request.PathBase.Add(http.Request.Path).Value ?? "/");
-        var level = status >= 500 ? LogLevel.Error
-            : path.StartsWith("/health/", StringComparison.Ordinal) && status < 400 ? LogLevel.Debug // probes every few seconds
-            : LogLevel.Information;
-        if (!log.IsEnabled(level)) return;
-        using (log.BeginScope(RequestLogging.Scope(http)))
-        {
-            log.Log(level, escaped ?? RequestLogging.RecordedException(http),
-                "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms",
-                http.Request.Method, path, status, elapsed.TotalMilliseconds);
-        }
+        var status = exception is null ? http.Response.StatusCode : StatusCodes.Status500InternalServerError;
+        if (status >= 500) return LogEventLevel.Error;
+        // Load balancers probe every few seconds: a healthy answer is not worth a line.
+        return http.Request.Path.StartsWithSegments("/health") && status < 400 ? LogEventLevel.Debug : LogEventLevel.Information;
     }
 }
 
