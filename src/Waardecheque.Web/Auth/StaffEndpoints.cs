@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.RateLimiting;
 
@@ -43,14 +42,12 @@ internal static class StaffEndpoints
 
     private static async Task<Ok<StaffSessionResponse>> SignInAsync(
         StaffLoginRequest request, HttpContext http, StaffAccounts staff, ISessionTokens sessions,
-        [FromKeyedServices(AttemptLimiters.StaffLogin)] ICodeAttemptLimiter limiter, CancellationToken cancellationToken)
+        StaffSignInLimiter limiter, CancellationToken cancellationToken)
     {
         // An incomplete request is no guess at a password: it is refused before it can count.
         StaffRequestRules.Check(request).ThrowIfAny();
-        var attempt = await limiter.BeginAsync(http);
-        var member = await staff.VerifyAsync(request.Email!, request.Password!, cancellationToken)
+        var member = await limiter.SignInAsync(http, request.Email!, c => staff.VerifyAsync(request.Email!, request.Password!, c))
             ?? throw ApiProblemException.Unauthorized(WrongCredentials);
-        await attempt.ForgetAsync();
         var token = await sessions.IssueStaffTokenAsync(member.Id, member.Role, cancellationToken);
         return TypedResults.Ok(new StaffSessionResponse(token.Token, member.Role, token.ExpiresAt));
     }
