@@ -25,7 +25,8 @@ internal static class StaffEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         api.MapGet("/staff", async (StaffAccounts staff, CancellationToken ct) => TypedResults.Ok(await staff.ListAsync(ct)))
             .RequireAuthorization(Policies.Admin)
@@ -55,7 +56,8 @@ internal static class StaffEndpoints
     private static async Task<Created<AddStaffResponse>> AddStaffAsync(
         AddStaffRequest request, StaffAccounts staff, CancellationToken cancellationToken)
     {
-        StaffRequestRules.Check(request).ThrowIfAny();
+        // Read, but a field breaks a rule (a weak password, a bad email): 422, as elsewhere in the API.
+        StaffRequestRules.Check(request).ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
         var id = await staff.CreateAsync(request.Email!, request.Password!, request.Role!, cancellationToken);
         return TypedResults.Created((string?)null, new AddStaffResponse(id));
     }
