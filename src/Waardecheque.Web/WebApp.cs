@@ -29,6 +29,7 @@ public static class WebApp
         });
         builder.AddWaardechequeLogging();
         builder.Services.AddTrustedProxies();
+        builder.Services.AddHttpsHardening();
         builder.Services.AddWaardechequeProblems();
         builder.Services.AddWaardechequeDatabase();
         builder.Services.AddWaardechequeHealth();
@@ -43,6 +44,7 @@ public static class WebApp
         var app = builder.Build();
         ApplyPdfLicence(app);
         app.UseTrustedProxies();
+        app.UseHttpsOnlyWhenHttps();
         app.UseRequestLogging();
         app.UseWaardechequeProblems();
         app.UseWaardechequePages();

@@ -51,6 +51,20 @@ public sealed class RealPortHostTests : RealPortTests
     }
 
     [Fact]
+    public async Task a_forwarded_https_from_an_untrusted_client_turns_on_neither_hsts_nor_secure_cookies()
+    {
+        // No trusted proxy is configured here: anyone could send this header.
+        var request = new HttpRequestMessage(HttpMethod.Get, "/beheer/inloggen");
+        request.Headers.Host = "waardecheque.zoetermeer.example";
+        request.Headers.Add("X-Forwarded-Proto", "https");
+
+        var response = await Client.SendAsync(request);
+
+        Assert.False(response.Headers.Contains("Strict-Transport-Security"));
+        Assert.DoesNotContain("secure", response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("wc_af=")), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task repeated_wrong_staff_passwords_are_rate_limited_even_for_the_right_one()
     {
         for (var i = 0; i < 10; i++)
