@@ -29,6 +29,7 @@ public static class WebApp
         });
         builder.AddWaardechequeLogging();
         builder.Services.AddTrustedProxies();
+        builder.Services.AddHttpsHardening();
         builder.Services.AddWaardechequeProblems();
         builder.Services.AddWaardechequeDatabase();
         builder.Services.AddWaardechequeHealth();
@@ -42,6 +43,7 @@ public static class WebApp
 
         var app = builder.Build();
         app.UseTrustedProxies();
+        app.UseHttpsOnlyWhenHttps();
         app.UseRequestLogging();
         app.UseWaardechequeProblems();
         app.UseWaardechequePages();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.RateLimiting;
 using Waardecheque.Web.Tests.Support;
 
 namespace Waardecheque.Web.Tests;
@@ -31,7 +32,7 @@ public sealed class RealPortHostTests : RealPortTests
     }
 
     [Fact]
-    public async Task the_eleventh_failed_code_within_ten_minutes_is_429_with_retry_after()
+    public async Task the_eleventh_failed_code_within_an_hour_is_429_with_retry_after()
     {
         // No trusted proxy is configured here, so a forwarded address the client made up changes nothing.
         for (var i = 0; i < 10; i++)
@@ -46,7 +47,21 @@ public sealed class RealPortHostTests : RealPortTests
         await blocked.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
         var retryAfter = blocked.Headers.RetryAfter?.Delta;
         Assert.NotNull(retryAfter);
-        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), AttemptLimiters.DefaultWindow);
+    }
+
+    [Fact]
+    public async Task a_forwarded_https_from_an_untrusted_client_turns_on_neither_hsts_nor_secure_cookies()
+    {
+        // No trusted proxy is configured here: anyone could send this header.
+        var request = new HttpRequestMessage(HttpMethod.Get, "/beheer/inloggen");
+        request.Headers.Host = "waardecheque.zoetermeer.example";
+        request.Headers.Add("X-Forwarded-Proto", "https");
+
+        var response = await Client.SendAsync(request);
+
+        Assert.False(response.Headers.Contains("Strict-Transport-Security"));
+        Assert.DoesNotContain("secure", response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("wc_af=")), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -129,7 +129,7 @@ public sealed class StaffAuthTests(StaffAuthFixture fixture) : IClassFixture<Sta
 
         var response = await _client.PostAsJsonAsync("/api/v1/staff", new { email = "geen-adres", password = "kort", role = "burgemeester" }, admin);
 
-        var errors = (await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors");
+        var errors = (await response.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed")).GetProperty("errors");
         Assert.True(errors.TryGetProperty("email", out _));
         Assert.True(errors.TryGetProperty("password", out _));
         Assert.True(errors.TryGetProperty("role", out _));

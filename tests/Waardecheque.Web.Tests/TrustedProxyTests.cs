@@ -53,6 +53,26 @@ public sealed class TrustedProxyTests() : RealPortTests(new Dictionary<string, s
         Assert.DoesNotContain("secure", plain.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("wc_af=")), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task https_at_the_proxy_gives_hsts_and_plain_http_does_not()
+    {
+        // The Host a proxy passes on is the site's name (the framework never sends HSTS for localhost or 127.0.0.1).
+        HttpRequestMessage Request(bool https)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/beheer/inloggen");
+            request.Headers.Host = "waardecheque.zoetermeer.example";
+            request.Headers.Add("X-Forwarded-For", "203.0.113.5");
+            if (https) request.Headers.Add("X-Forwarded-Proto", "https");
+            return request;
+        }
+
+        var overHttps = await Client.SendAsync(Request(https: true));
+        var plain = await Client.SendAsync(Request(https: false));
+
+        Assert.StartsWith("max-age=", overHttps.Headers.GetValues("Strict-Transport-Security").Single());
+        Assert.False(plain.Headers.Contains("Strict-Transport-Security"));
+    }
+
     [Theory]
     [InlineData("10.0.0.5", "10.0.0.5/32")]
     [InlineData("10.1.0.0/16", "10.1.0.0/16")]

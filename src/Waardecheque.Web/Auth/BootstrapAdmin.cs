@@ -6,7 +6,8 @@ namespace Waardecheque.Web.Auth;
 
 /// <summary>
 /// The first admin (API.md): created from <c>Waardecheque:BootstrapAdmin:Email/Password</c> only while the staff
-/// table is empty, so changing the configuration later never adds a second way in.
+/// table is empty, so changing the configuration later never adds a second way in. Its password must pass
+/// <see cref="PasswordPolicy"/>, or the app does not start.
 /// </summary>
 internal sealed class BootstrapAdmin(
     NpgsqlDataSource db, DbSchema schema, StaffPasswords passwords, IConfiguration configuration, TimeProvider time,
@@ -33,6 +34,13 @@ internal sealed class BootstrapAdmin(
             log.LogWarning("No staff exist and no bootstrap admin is configured: nobody can sign in as staff");
             return;
         }
+
+        // A weak first admin password stops the start (before anything is created): the operator sees it at once,
+        // rather than an admin account that any guesser could open. Once staff exist the setting is not used.
+        if (PasswordPolicy.Problem(password, email) is { } weak)
+            throw new InvalidOperationException(
+                $"{WebConfig.BootstrapAdminPassword} is refused: {weak} (at least {PasswordPolicy.MinLength} characters, not a common " +
+                "password or a pattern, not the email).");
 
         // Hash outside the transaction (it takes ~0.1 s); the insert re-checks emptiness under the lock.
         var hash = passwords.Hash(password);

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.RateLimiting;
 
@@ -26,7 +25,8 @@ internal static class StaffEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         api.MapGet("/staff", async (StaffAccounts staff, CancellationToken ct) => TypedResults.Ok(await staff.ListAsync(ct)))
             .RequireAuthorization(Policies.Admin)
@@ -43,14 +43,12 @@ internal static class StaffEndpoints
 
     private static async Task<Ok<StaffSessionResponse>> SignInAsync(
         StaffLoginRequest request, HttpContext http, StaffAccounts staff, ISessionTokens sessions,
-        [FromKeyedServices(AttemptLimiters.StaffLogin)] ICodeAttemptLimiter limiter, CancellationToken cancellationToken)
+        StaffSignInLimiter limiter, CancellationToken cancellationToken)
     {
         // An incomplete request is no guess at a password: it is refused before it can count.
         StaffRequestRules.Check(request).ThrowIfAny();
-        var attempt = await limiter.BeginAsync(http);
-        var member = await staff.VerifyAsync(request.Email!, request.Password!, cancellationToken)
+        var member = await limiter.SignInAsync(http, request.Email!, c => staff.VerifyAsync(request.Email!, request.Password!, c))
             ?? throw ApiProblemException.Unauthorized(WrongCredentials);
-        await attempt.ForgetAsync();
         var token = await sessions.IssueStaffTokenAsync(member.Id, member.Role, cancellationToken);
         return TypedResults.Ok(new StaffSessionResponse(token.Token, member.Role, token.ExpiresAt));
     }
@@ -58,7 +56,8 @@ internal static class StaffEndpoints
     private static async Task<Created<AddStaffResponse>> AddStaffAsync(
         AddStaffRequest request, StaffAccounts staff, CancellationToken cancellationToken)
     {
-        StaffRequestRules.Check(request).ThrowIfAny();
+        // Read, but a field breaks a rule (a weak password, a bad email): 422, as elsewhere in the API.
+        StaffRequestRules.Check(request).ThrowIfAny(StatusCodes.Status422UnprocessableEntity);
         var id = await staff.CreateAsync(request.Email!, request.Password!, request.Role!, cancellationToken);
         return TypedResults.Created((string?)null, new AddStaffResponse(id));
     }

@@ -16,8 +16,8 @@ public sealed record CurrentSessionResponse(string Kind, Guid SubjectId, string 
 /// <summary>Field checks for the staff requests: pure, so every message is testable without a server.</summary>
 public static class StaffRequestRules
 {
-    public const int MinPasswordLength = 12;
-    public const int MaxPasswordLength = 200;
+    public const int MinPasswordLength = PasswordPolicy.MinLength;
+    public const int MaxPasswordLength = PasswordPolicy.MaxLength;
 
     public static IReadOnlyDictionary<string, string[]> Check(StaffLoginRequest r) => Errors(
         ("email", string.IsNullOrWhiteSpace(r.Email) ? "Vul uw e-mailadres in." : null),
@@ -25,8 +25,7 @@ public static class StaffRequestRules
 
     public static IReadOnlyDictionary<string, string[]> Check(AddStaffRequest r) => Errors(
         ("email", IsPlausibleEmail(r.Email) ? null : "Vul een geldig e-mailadres in."),
-        ("password", r.Password is { Length: >= MinPasswordLength and <= MaxPasswordLength } ? null
-            : $"Kies een wachtwoord van {MinPasswordLength} tot {MaxPasswordLength} tekens."),
+        ("password", PasswordPolicy.Problem(r.Password, r.Email)),
         ("role", Roles.IsStaffRole(r.Role) ? null : "Kies een rol: admin, moderator of auditor."));
 
     public static bool IsPlausibleEmail(string? email) =>
@@ -34,9 +33,9 @@ public static class StaffRequestRules
         && email.Count(c => c == '@') == 1 && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email
         && parsed.Host.Contains('.');
 
-    public static void ThrowIfAny(this IReadOnlyDictionary<string, string[]> errors)
+    public static void ThrowIfAny(this IReadOnlyDictionary<string, string[]> errors, int status = StatusCodes.Status400BadRequest)
     {
-        if (errors.Count > 0) throw ApiProblemException.Validation(errors);
+        if (errors.Count > 0) throw ApiProblemException.Validation(errors, status: status);
     }
 
     private static IReadOnlyDictionary<string, string[]> Errors(params (string Field, string? Message)[] checks) =>

@@ -17,9 +17,11 @@ public class ApiProblemException(int status, string code, string detail, IDictio
     /// <summary>Sent as a <c>Retry-After</c> header (whole seconds, rounded up) when set: for 429 and 503.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
-    /// <summary>Field errors, e.g. <c>{"email": ["Vul een e-mailadres in."]}</c>: 400 <c>validation_failed</c>.</summary>
-    public static ApiProblemException Validation(IReadOnlyDictionary<string, string[]> errors, string? detail = null) =>
-        new(StatusCodes.Status400BadRequest, ProblemCodes.ValidationFailed, detail ?? "De invoer is niet geldig.",
+    /// <summary>Field errors, e.g. <c>{"email": ["Vul een e-mailadres in."]}</c>: <c>validation_failed</c>, 400 unless
+    /// <paramref name="status"/> says 422 (the request was read and a field breaks a rule, docs/api-decisions.md).</summary>
+    public static ApiProblemException Validation(IReadOnlyDictionary<string, string[]> errors, string? detail = null,
+        int status = StatusCodes.Status400BadRequest) =>
+        new(status, ProblemCodes.ValidationFailed, detail ?? "De invoer is niet geldig.",
             new Dictionary<string, object?> { ["errors"] = errors });
 
     public static ApiProblemException NotFound(string detail) =>

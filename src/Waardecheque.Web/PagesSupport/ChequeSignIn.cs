@@ -24,12 +24,16 @@ public sealed class ChequeSignIn(StoreHolder holder, CommandBus bus, ICodeAttemp
     public async Task<CodeResult> FindAsync(HttpContext http, string? input)
     {
         if (!ChequeCode.TryParse(input, out var code)) return new CodeResult(CodeOutcome.Malformed);
-        var attempt = await limiter.BeginAsync(http);
+        if (await limiter.GuessAsync(http, c => LookUpAsync(code, c)) is not Guid id) return new CodeResult(CodeOutcome.Unknown);
+        return new CodeResult(CodeOutcome.SignedIn, id);
+    }
+
+    /// <summary>The cheque id (boxed: null is a failed guess to the limiter).</summary>
+    private async Task<object?> LookUpAsync(ChequeCode code, CancellationToken ct)
+    {
         await using var cmd = holder.Store.DataSource.CreateCommand("select id from rm_cheques where code_hash = $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = code.Hash() });
-        if (await cmd.ExecuteScalarAsync(http.RequestAborted) is not Guid id) return new CodeResult(CodeOutcome.Unknown);
-        await attempt.ForgetAsync();
-        return new CodeResult(CodeOutcome.SignedIn, id);
+        return await cmd.ExecuteScalarAsync(ct) is Guid id ? id : null;
     }
 
     /// <summary>Activates (first time) and returns the cheque id; <paramref name="staffId"/> when a connector acts on behalf.</summary>

@@ -88,13 +88,13 @@ internal sealed class PledgeEndpoints : IEndpointModule
     {
         var key = IdempotentRequests.KeyOf(http);
         var who = await acting.ResolveAsync(http.User, request.OnBehalf, request.ChequeId, http.RequestAborted);
-        // A scanned code is a guess like any other: the same limit as signing in, and no lookup for a mistyped one.
-        var attempt = who.IsOnBehalf ? CodeAttempt.NotCounted : await limiter.BeginAsync(http);
+        // A scanned code is a guess like any other: the same limit as signing in, and no lookup (and no count) for a
+        // mistyped one.
         if (!ChequeCode.TryParse(request.Code, out var code))
             throw new RuleViolation(ErrorCodes.InvalidCode, "Deze code klopt niet. Kijk of hij goed is overgetypt.");
-        var paper = await ChequeQueries.FindByCodeHashAsync(holder.Store.DataSource, code.Hash(), http.RequestAborted)
+        var guesses = who.IsOnBehalf ? NotCounted.Limiter : limiter;
+        var paper = await guesses.GuessAsync(http, c => ChequeQueries.FindByCodeHashAsync(holder.Store.DataSource, code.Hash(), c))
             ?? throw ApiProblemException.NotFound("Er is geen cheque met deze code.");
-        await attempt.ForgetAsync();
         var fingerprint = IdempotentRequests.Fingerprint("collect", id, who.ChequeId, code.Hash());
         return await idempotency.RunAsync(http, who.Actor, key, fingerprint,
             async headers =>

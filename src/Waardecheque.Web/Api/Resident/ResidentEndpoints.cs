@@ -50,14 +50,14 @@ internal sealed class ResidentEndpoints : IEndpointModule
         // Staff never get a resident token: what they do for a household must be recorded as theirs.
         if (!staffOnBehalf && http.User.IsStaff()) throw ApiProblemException.Forbidden(ActingResolver.OnBehalfHint);
 
-        // Rate limit first, so a client over its limit learns nothing more. Connectors at the walk-in point are
-        // trusted staff (their own sign-in is limited) and are not counted.
-        var attempt = staffOnBehalf ? CodeAttempt.NotCounted : await limiter.BeginAsync(http);
+        // A typo the check character catches is no guess: refused before the limiter, never counted. The lookup runs
+        // inside the limiter: a client over its limit learns nothing, right code or not. Connectors at the walk-in
+        // point are trusted staff (their own sign-in is limited) and are not counted.
         if (!ChequeCode.TryParse(request.Code, out var code))
             throw new RuleViolation(ErrorCodes.InvalidCode, "Deze code klopt niet. Kijk of je hem goed hebt overgetypt.");
-        var cheque = await ChequeQueries.FindByCodeHashAsync(holder.Store.DataSource, code.Hash(), ct)
+        var guesses = staffOnBehalf ? NotCounted.Limiter : limiter;
+        var cheque = await guesses.GuessAsync(http, c => ChequeQueries.FindByCodeHashAsync(holder.Store.DataSource, code.Hash(), c))
             ?? throw ApiProblemException.NotFound("Er is geen cheque met deze code.");
-        await attempt.ForgetAsync();
         // A blocked or replaced cheque never starts a session (the new letter's code does).
         if (cheque.State is "Blocked" or "Reissued")
             throw new RuleViolation(ErrorCodes.ChequeNotUsable, cheque.State == "Blocked"

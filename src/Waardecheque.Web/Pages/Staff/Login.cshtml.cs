@@ -8,7 +8,7 @@ namespace Waardecheque.Web.Pages.Staff;
 
 /// <summary>Staff sign-in for the pages: the same accounts, limiter and sessions as the API's, in a cookie.</summary>
 public sealed class LoginModel(StaffAccounts staff, ISessionTokens sessions,
-    [FromKeyedServices(AttemptLimiters.StaffLogin)] ICodeAttemptLimiter limiter) : WcPageModel
+    StaffSignInLimiter limiter) : WcPageModel
 {
     public string? Back { get; set; }
     public string? Email { get; set; }
@@ -24,10 +24,12 @@ public sealed class LoginModel(StaffAccounts staff, ISessionTokens sessions,
     {
         Back = LocalOrNull(terug);
         Email = email;
-        CodeAttempt attempt;
+        StaffMember? member;
         try
         {
-            attempt = await limiter.BeginAsync(HttpContext);
+            // An empty field is no guess at a password: it is refused without counting.
+            member = string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password)
+                ? null : await limiter.SignInAsync(HttpContext, email, c => staff.VerifyAsync(email, password, c));
         }
         catch (ApiProblemException e) when (e.Status == StatusCodes.Status429TooManyRequests)
         {
@@ -35,15 +37,12 @@ public sealed class LoginModel(StaffAccounts staff, ISessionTokens sessions,
             Response.StatusCode = e.Status;
             return Page();
         }
-        var member = string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password)
-            ? null : await staff.VerifyAsync(email, password, HttpContext.RequestAborted);
         if (member is null)
         {
             Problem = T["staff.login.wrong"];
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
-        await attempt.ForgetAsync();
         PageAuth.SignInStaff(HttpContext, await sessions.IssueStaffTokenAsync(member.Id, member.Role, HttpContext.RequestAborted));
         return Redirect(Back ?? (member.Role == Roles.Auditor ? "/beheer/regelingen" : "/beheer/moderatie"));
     }
