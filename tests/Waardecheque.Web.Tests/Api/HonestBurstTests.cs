@@ -52,7 +52,6 @@ public sealed class HonestBurstWorld : ApiWorld
     public TestApp SecondProcess() => TestApp.StartOn(App.ConnectionString, new Dictionary<string, string?>
     {
         [WebConfig.CodeKey] = CodeKey,
-        [WebConfig.PdfSharpLicense] = "AGPL",
         [WebConfig.CodeAttemptLimit] = $"{Limit}",
     }, Services);
 }
