@@ -41,6 +41,7 @@ public static class WebApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        RequiredSettings.Check(app);
         ApplyPdfLicence(app);
         app.UseTrustedProxies();
         app.UseRequestLogging();

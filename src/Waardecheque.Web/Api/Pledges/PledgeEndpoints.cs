@@ -84,18 +84,20 @@ internal sealed class PledgeEndpoints : IEndpointModule
     }
 
     private static async Task<IResult> CollectAsync(Guid id, CollectRequest request, HttpContext http, ActingResolver acting, CommandBus bus,
-        StoreHolder holder, IdempotentRequests idempotency, ICodeAttemptLimiter limiter)
+        StoreHolder holder, IdempotentRequests idempotency, ICodeAttemptLimiter limiter, CodeKey codeKey)
     {
         var key = IdempotentRequests.KeyOf(http);
         var who = await acting.ResolveAsync(http.User, request.OnBehalf, request.ChequeId, http.RequestAborted);
-        // A scanned code is a guess like any other: the same limit as signing in, and no lookup for a mistyped one.
-        var attempt = who.IsOnBehalf ? CodeAttempt.NotCounted : await limiter.BeginAsync(http);
+        // A scanned code is a guess like any other: the same limit as signing in, and no lookup (nor a counted
+        // attempt) for a mistyped one.
         if (!ChequeCode.TryParse(request.Code, out var code))
             throw new RuleViolation(ErrorCodes.InvalidCode, "Deze code klopt niet. Kijk of hij goed is overgetypt.");
-        var paper = await ChequeQueries.FindByCodeHashAsync(holder.Store.DataSource, code.Hash(), http.RequestAborted)
+        var attempt = who.IsOnBehalf ? CodeAttempt.NotCounted : await limiter.BeginAsync(http);
+        var paper = await ChequeQueries.FindByCodeLookupAsync(holder.Store.DataSource, codeKey.Lookup.Of(code), http.RequestAborted)
             ?? throw ApiProblemException.NotFound("Er is geen cheque met deze code.");
         await attempt.ForgetAsync();
-        var fingerprint = IdempotentRequests.Fingerprint("collect", id, who.ChequeId, code.Hash());
+        // The paper cheque's id, not anything computed from its code: the stored fingerprint must not be a way to test guesses.
+        var fingerprint = IdempotentRequests.Fingerprint("collect", id, who.ChequeId, paper.Id);
         return await idempotency.RunAsync(http, who.Actor, key, fingerprint,
             async headers =>
             {

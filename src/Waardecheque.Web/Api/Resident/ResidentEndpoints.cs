@@ -41,7 +41,7 @@ internal sealed class ResidentEndpoints : IEndpointModule
     }
 
     private static async Task<Ok<ResidentSessionResponse>> SignInAsync(ResidentSignInRequest request, HttpContext http, StoreHolder holder,
-        CommandBus bus, ISessionTokens sessions, ICodeAttemptLimiter limiter)
+        CommandBus bus, ISessionTokens sessions, ICodeAttemptLimiter limiter, CodeKey key)
     {
         var ct = http.RequestAborted;
         var staffOnBehalf = request.OnBehalf == true;
@@ -50,12 +50,13 @@ internal sealed class ResidentEndpoints : IEndpointModule
         // Staff never get a resident token: what they do for a household must be recorded as theirs.
         if (!staffOnBehalf && http.User.IsStaff()) throw ApiProblemException.Forbidden(ActingResolver.OnBehalfHint);
 
-        // Rate limit first, so a client over its limit learns nothing more. Connectors at the walk-in point are
-        // trusted staff (their own sign-in is limited) and are not counted.
-        var attempt = staffOnBehalf ? CodeAttempt.NotCounted : await limiter.BeginAsync(http);
+        // The check character first: a typo is caught without a lookup and never counts as a guess (DOMAIN.md).
         if (!ChequeCode.TryParse(request.Code, out var code))
             throw new RuleViolation(ErrorCodes.InvalidCode, "Deze code klopt niet. Kijk of je hem goed hebt overgetypt.");
-        var cheque = await ChequeQueries.FindByCodeHashAsync(holder.Store.DataSource, code.Hash(), ct)
+        // Then the rate limit, before the lookup, so a client over its limit learns nothing more. Connectors at the
+        // walk-in point are trusted staff (their own sign-in is limited) and are not counted.
+        var attempt = staffOnBehalf ? CodeAttempt.NotCounted : await limiter.BeginAsync(http);
+        var cheque = await ChequeQueries.FindByCodeLookupAsync(holder.Store.DataSource, key.Lookup.Of(code), ct)
             ?? throw ApiProblemException.NotFound("Er is geen cheque met deze code.");
         await attempt.ForgetAsync();
         // A blocked or replaced cheque never starts a session (the new letter's code does).
