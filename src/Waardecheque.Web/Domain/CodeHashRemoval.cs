@@ -66,10 +66,17 @@ internal sealed class CodeHashRemoval(StoreHolder holder, CodeKey key, DbSchema 
                 from unnest($1::uuid[], $2::bytea[]) as x(id, lookup) where c.id = x.id
                 """, ct, chunk, chunk.Select(key.Lookup.OfCheque).ToArray());
 
-        await ExecuteAsync(conn, tx, $"""
+        await ExecuteAsync(conn, tx, """
             alter table rm_cheques alter column code_lookup set not null;
             alter table rm_cheques drop column code_hash;
-            update {schema.Table("api_idempotency")} set fingerprint = ''::bytea;
+            """, ct);
+        // A blank fingerprint matches no request: a retry of a request from before the upgrade is 409, never run twice.
+        await ExecuteAsync(conn, tx, $"""
+            do $$ begin
+                if to_regclass('{schema.Table("api_idempotency").Replace("'", "''")}') is not null then
+                    update {schema.Table("api_idempotency")} set fingerprint = ''::bytea;
+                end if;
+            end $$;
             """, ct);
         await tx.CommitAsync(ct);
         return ids.Count;
