@@ -36,7 +36,7 @@ public sealed class DomainApp : IAsyncDisposable
     public static async Task<DomainApp> StartAsync(BenchCluster cluster, string schema, Action<StoreOptions>? configure = null)
     {
         await BenchStore.ExecuteAsync(cluster, $"drop schema if exists {schema} cascade");
-        var options = WaardechequeStore.Options(cluster.ConnectionString, CodeKey, schema);
+        var options = WaardechequeStore.Options(cluster.ConnectionString, DomainSetup.CodeKey, schema);
         configure?.Invoke(options);
         var store = await DocumentStore.CreateAsync(options);
         var registry = WaardechequeStore.Handlers();
