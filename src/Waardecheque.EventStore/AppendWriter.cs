@@ -126,7 +126,7 @@ internal static class AppendWriter
         {
             // Versions matched but a head hash did not: the cached head was wrong for this stream. Forget it.
             var stale = existing.FirstOrDefault(s => heads.TryGetValue(s.Id, out var h) && !h.Hash.AsSpan().SequenceEqual(chains[s.Id].Previous));
-            if (stale is not null) store.Heads.Remember(stale.Id, heads[stale.Id].Version, heads[stale.Id].Hash);
+            if (stale is not null) store.Heads.Correct(stale.Id, heads[stale.Id].Version, heads[stale.Id].Hash);
             throw new ConcurrencyException(stale?.Id ?? existing.FirstOrDefault()?.Id ?? Guid.Empty, stale?.ExpectedVersion ?? 0, null);
         }
 

@@ -102,6 +102,14 @@ public sealed class DocumentStore : IAsyncDisposable
     /// <summary>Recomputes every hash chain and the checkpoint over all stream heads (DOMAIN.md, "Tamper evidence").</summary>
     public Task<IntegrityReport> VerifyAsync(CancellationToken ct = default) => IntegrityVerifier.VerifyAsync(DataSource, ct);
 
+    /// <summary>
+    /// After a deliberate redaction of stored event bodies in <paramref name="tx"/>: recomputes those streams' hash
+    /// chains and heads in the same transaction, so the log verifies again. Published checkpoints that covered the old
+    /// hashes no longer match; the caller documents why (docs/decisions.md).
+    /// </summary>
+    public Task RechainStreamsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyCollection<Guid> streamIds,
+        CancellationToken ct = default) => StreamRechainer.RechainAsync(this, conn, tx, streamIds, ct);
+
     public ProjectionDaemon CreateDaemon(ILogger? logger = null) => new(this, logger);
 
     /// <summary>

@@ -30,4 +30,10 @@ internal sealed class StreamHeads
         if (_heads.Count >= Capacity) _heads.Clear();
         _heads.AddOrUpdate(streamId, (version, hash), (_, old) => old.Version >= version ? old : (version, hash));
     }
+
+    /// <summary>
+    /// Replaces what is cached, also at the same version: the database showed a different head hash than the cache
+    /// (the cache was stale, or <see cref="StreamRechainer"/> rewrote the chain). <see cref="Remember"/> would keep the old one.
+    /// </summary>
+    public void Correct(Guid streamId, long version, byte[] hash) => _heads[streamId] = (version, hash);
 }

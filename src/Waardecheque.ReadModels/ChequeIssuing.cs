@@ -31,34 +31,34 @@ public static class ChequeIssuing
     private const int Attempts = 3;
 
     /// <summary>All of it, in the caller's time: waits for a run already busy, then issues what that run left.</summary>
-    public static async Task<IssueResult> IssueAsync(DocumentStore store, Guid programId, byte[] codeKey, MessageContext context,
+    public static async Task<IssueResult> IssueAsync(DocumentStore store, Guid programId, MessageContext context,
         TimeProvider time, CancellationToken ct = default, int batchSize = DefaultBatchSize)
     {
         await using var held = await IssuingLock.TakeAsync(store.DataSource, programId, ct);
-        return await IssueAsync(held, store, codeKey, context, time, batchSize, ct);
+        return await IssueAsync(held, store, context, time, batchSize, ct);
     }
 
     /// <summary>All of it, batch after batch, for the program whose lock the caller holds.</summary>
-    public static Task<IssueResult> IssueAsync(IssuingLock held, DocumentStore store, byte[] codeKey, MessageContext context,
+    public static Task<IssueResult> IssueAsync(IssuingLock held, DocumentStore store, MessageContext context,
         TimeProvider time, int batchSize, CancellationToken ct) =>
-        RunAsync(store, held.ProgramId, codeKey, context, time, batchSize, int.MaxValue, ct);
+        RunAsync(store, held.ProgramId, context, time, batchSize, int.MaxValue, ct);
 
     /// <summary>
     /// One batch (one transaction) of at most <paramref name="batchSize"/> households without a cheque: what a run
     /// does at a time, so a run that is stopped has issued exactly its finished batches.
     /// </summary>
-    public static Task<IssueResult> IssueBatchAsync(DocumentStore store, Guid programId, byte[] codeKey, MessageContext context,
+    public static Task<IssueResult> IssueBatchAsync(DocumentStore store, Guid programId, MessageContext context,
         TimeProvider time, int batchSize, CancellationToken ct = default) =>
-        RunAsync(store, programId, codeKey, context, time, batchSize, 1, ct);
+        RunAsync(store, programId, context, time, batchSize, 1, ct);
 
     /// <summary>
     /// Whether issuing may start at all (the program exists and the handler's rules allow it), so a run about to
     /// start in the background can say so to the person who pressed, instead of failing where nobody sees it.
     /// </summary>
-    public static async Task CheckAsync(DocumentStore store, Guid programId, byte[] codeKey, TimeProvider time, CancellationToken ct)
+    public static async Task CheckAsync(DocumentStore store, Guid programId, TimeProvider time, CancellationToken ct)
     {
         var program = await ProgramAsync(store, programId, ct);
-        IssueChequesHandler.Handle(new IssueCheques(programId), program, [], codeKey, time.GetUtcNow());
+        IssueChequesHandler.Handle(new IssueCheques(programId), program, [], time.GetUtcNow());
     }
 
     /// <summary>
@@ -66,12 +66,12 @@ public static class ChequeIssuing
     /// written in batches. Asking per batch instead costs a plan that depends on statistics the tables do not have
     /// yet right after an import: 0.1–0.5 s per batch. Only after a collision with another writer is it asked again.
     /// </summary>
-    private static async Task<IssueResult> RunAsync(DocumentStore store, Guid programId, byte[] codeKey, MessageContext context,
+    private static async Task<IssueResult> RunAsync(DocumentStore store, Guid programId, MessageContext context,
         TimeProvider time, int batchSize, int maxBatches, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         // An unknown or closed program answers as such even when no household is left to issue.
-        await CheckAsync(store, programId, codeKey, time, ct);
+        await CheckAsync(store, programId, time, ct);
         var total = IssueResult.None;
         var batches = 0;
         for (var attempt = 1; ; attempt++)
@@ -82,7 +82,7 @@ public static class ChequeIssuing
                 foreach (var batch in households.Chunk(batchSize))
                 {
                     if (batches++ == maxBatches) break;
-                    total = total.Plus(await WriteBatchAsync(store, programId, batch, codeKey, context, time, ct));
+                    total = total.Plus(await WriteBatchAsync(store, programId, batch, context, time, ct));
                 }
                 return total;
             }
@@ -95,11 +95,11 @@ public static class ChequeIssuing
     }
 
     private static async Task<IssueResult> WriteBatchAsync(DocumentStore store, Guid programId, IReadOnlyList<Household> households,
-        byte[] codeKey, MessageContext context, TimeProvider time, CancellationToken ct)
+        MessageContext context, TimeProvider time, CancellationToken ct)
     {
         // The program again for every batch: a program closed halfway stops the run at the handler's rule.
         var program = await ProgramAsync(store, programId, ct);
-        var events = IssueChequesHandler.Handle(new IssueCheques(programId), program, households, codeKey, time.GetUtcNow());
+        var events = IssueChequesHandler.Handle(new IssueCheques(programId), program, households, time.GetUtcNow());
         var streams = events.Appended.Select(e => (e.StreamId, e.Data)).ToList();
         if (streams.Count > 0) await store.BulkStartStreamsAsync<Cheque>(streams, context.Actor, null, ct);
         return new IssueResult(streams.Count, streams.Sum(s => ((ChequeIssued)s.Data).ValueCents));

@@ -6,20 +6,26 @@ using Waardecheque.EventStore;
 namespace Waardecheque.ReadModels;
 
 /// <summary>
-/// rm_cheques: each cheque's state and available credit, and the hash of its code (the only form in which a code is
-/// stored) for resident log-in. Inline, so a resident sees their credit change the moment a pledge commits.
+/// rm_cheques: each cheque's state and available credit, and its code's keyed <see cref="CodeLookup"/> value (the
+/// only form in which a code is stored) for resident log-in. Inline, so a resident sees their credit change the moment
+/// a pledge commits. No event carries anything derived from the code, so the projection recomputes the lookup value
+/// from the cheque id, and needs the server key for that: a rebuild without the right key finds no code.
 /// </summary>
-public sealed class ChequesProjection : IStatementProjection
+public sealed class ChequesProjection(CodeLookup lookup) : IStatementProjection
 {
     public string Name => "cheques";
 
     public Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct) => SqlBatch.ExecuteAsync(conn, null, """
         create table if not exists rm_cheques (
-            id uuid primary key, program_id uuid not null, household_id uuid not null, code_hash text not null unique,
+            id uuid primary key, program_id uuid not null, household_id uuid not null, code_lookup bytea not null,
             state text not null, value_cents bigint not null, available_cents bigint not null,
             street text not null, buurt_code text not null, issued_at timestamptz not null, activated_at timestamptz,
             replaces_cheque_id uuid, replaced_by_cheque_id uuid, blocked_reason text);
         create index if not exists rm_cheques_household on rm_cheques (program_id, household_id);
+        -- A table from before code_lookup gets the column here (empty) so the index can exist; the one-off start-up
+        -- task CodeHashRemoval fills it and drops code_hash (docs/decisions.md).
+        alter table rm_cheques add column if not exists code_lookup bytea;
+        create unique index if not exists rm_cheques_code_lookup on rm_cheques (code_lookup);
         """, ct);
 
     public Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
@@ -30,8 +36,8 @@ public sealed class ChequesProjection : IStatementProjection
         // Issuing brings thousands of ChequeIssued events at once: one COPY (or for a few, one array insert)
         // instead of one statement each.
         var issued = events.Select(e => e.Data).OfType<ChequeIssued>().ToList();
-        if (issued.Count >= CopyFrom) await CopyIssuedAsync(conn, issued, ct);
-        else if (issued.Count > 0) await InsertIssuedAsync(conn, tx, issued, ct);
+        if (issued.Count >= CopyFrom) await CopyIssuedAsync(conn, issued, lookup, ct);
+        else if (issued.Count > 0) await InsertIssuedAsync(conn, tx, issued, lookup, ct);
 
         var statements = new List<NpgsqlBatchCommand>();
         AddChanges(events, statements);
@@ -82,10 +88,10 @@ public sealed class ChequesProjection : IStatementProjection
     /// </summary>
     private const int CopyFrom = 100;
 
-    private static async Task CopyIssuedAsync(NpgsqlConnection conn, List<ChequeIssued> rows, CancellationToken ct)
+    private static async Task CopyIssuedAsync(NpgsqlConnection conn, List<ChequeIssued> rows, CodeLookup lookup, CancellationToken ct)
     {
         await using var copy = await conn.BeginBinaryImportAsync("""
-            copy rm_cheques (id, program_id, household_id, code_hash, state, value_cents, available_cents, street, buurt_code, issued_at,
+            copy rm_cheques (id, program_id, household_id, code_lookup, state, value_cents, available_cents, street, buurt_code, issued_at,
                              replaces_cheque_id) from stdin (format binary)
             """, ct);
         foreach (var r in rows)
@@ -94,7 +100,7 @@ public sealed class ChequesProjection : IStatementProjection
             await copy.WriteAsync(r.ChequeId, NpgsqlDbType.Uuid, ct);
             await copy.WriteAsync(r.ProgramId, NpgsqlDbType.Uuid, ct);
             await copy.WriteAsync(r.HouseholdId, NpgsqlDbType.Uuid, ct);
-            await copy.WriteAsync(r.CodeHash, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(lookup.OfCheque(r.ChequeId), NpgsqlDbType.Bytea, ct);
             await copy.WriteAsync("Issued", NpgsqlDbType.Text, ct);
             await copy.WriteAsync(r.ValueCents, NpgsqlDbType.Bigint, ct);
             await copy.WriteAsync(r.ValueCents, NpgsqlDbType.Bigint, ct);
@@ -107,19 +113,20 @@ public sealed class ChequesProjection : IStatementProjection
         await copy.CompleteAsync(ct);
     }
 
-    private static async Task InsertIssuedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<ChequeIssued> rows, CancellationToken ct)
+    private static async Task InsertIssuedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<ChequeIssued> rows, CodeLookup lookup,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            insert into rm_cheques (id, program_id, household_id, code_hash, state, value_cents, available_cents, street, buurt_code, issued_at, replaces_cheque_id)
-            select id, program_id, household_id, code_hash, 'Issued', value_cents, value_cents, street, buurt_code, issued_at, replaces
-            from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[], $9::uuid[])
-                 as t(id, program_id, household_id, code_hash, value_cents, street, buurt_code, issued_at, replaces)
+            insert into rm_cheques (id, program_id, household_id, code_lookup, state, value_cents, available_cents, street, buurt_code, issued_at, replaces_cheque_id)
+            select id, program_id, household_id, code_lookup, 'Issued', value_cents, value_cents, street, buurt_code, issued_at, replaces
+            from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bytea[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[], $9::uuid[])
+                 as t(id, program_id, household_id, code_lookup, value_cents, street, buurt_code, issued_at, replaces)
             on conflict (id) do nothing
             """, conn, tx);
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.ChequeId).ToArray() });
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.ProgramId).ToArray() });
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.HouseholdId).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(r => r.CodeHash).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => lookup.OfCheque(r.ChequeId)).ToArray() });
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.ValueCents).ToArray() });
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.Street).ToArray() });
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.BuurtCode).ToArray() });

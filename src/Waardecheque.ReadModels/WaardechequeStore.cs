@@ -1,5 +1,6 @@
 using Npgsql;
 using Waardecheque.Domain;
+using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
 using Waardecheque.EventStore;
@@ -13,14 +14,15 @@ namespace Waardecheque.ReadModels;
 /// </summary>
 public static class WaardechequeStore
 {
-    public static StoreOptions Options(string connectionString, string schema = "waardecheque")
+    /// <param name="codeKey">The server key cheque codes are derived from: rm_cheques keeps each code's keyed lookup value.</param>
+    public static StoreOptions Options(string connectionString, byte[] codeKey, string schema = "waardecheque")
     {
         var options = new StoreOptions { ConnectionString = connectionString, DatabaseSchemaName = schema };
         foreach (var (type, alias) in DomainEvents.All) options.Events.Add(type, alias);
         // Inline: what a command or the next page view must see at once (credit, progress, log-in by code).
         options.Projections.Add(new ProgramsProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new HouseholdsProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new ChequesProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new ChequesProjection(new CodeLookup(codeKey)), ProjectionLifecycle.Inline);
         options.Projections.Add(new IdeasProjection(), ProjectionLifecycle.Inline);
         options.ExtraSchemaSql.Add(Outbox.SchemaSql);
         return options;

@@ -42,6 +42,7 @@ public static class WebApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        RequiredSettings.Check(app);
         app.UseTrustedProxies();
         app.UseHttpsOnlyWhenHttps();
         app.UseRequestLogging();

@@ -36,10 +36,10 @@ public sealed class DomainApp : IAsyncDisposable
     public static async Task<DomainApp> StartAsync(BenchCluster cluster, string schema, Action<StoreOptions>? configure = null)
     {
         await BenchStore.ExecuteAsync(cluster, $"drop schema if exists {schema} cascade");
-        var options = WaardechequeStore.Options(cluster.ConnectionString, schema);
+        var options = WaardechequeStore.Options(cluster.ConnectionString, DomainSetup.CodeKey, schema);
         configure?.Invoke(options);
         var store = await DocumentStore.CreateAsync(options);
-        var registry = WaardechequeStore.Handlers().Provide(() => DomainSetup.CodeKey);
+        var registry = WaardechequeStore.Handlers();
         var retries = new RetryCounter();
         return new DomainApp(store, new CommandBus(store, registry, TimeProvider.System, retries), retries);
     }
@@ -121,7 +121,7 @@ public static class DomainSetup
         var programId = await CreateProgramAsync(app.Bus, buurten, chequeValueCents);
         await ImportAsync(app.Bus, programId, households, buurten, importChunk);
         await app.Bus.InvokeAsync(new OpenProgram(programId), Municipality);
-        var issued = await ChequeIssuing.IssueAsync(app.Store, programId, CodeKey, Municipality, TimeProvider.System);
+        var issued = await ChequeIssuing.IssueAsync(app.Store, programId, Municipality, TimeProvider.System);
         if (issued.Issued != households) throw new InvalidOperationException($"issued {issued.Issued} cheques for {households} households");
         return (programId, await ChequesAsync(app.Store, programId));
     }

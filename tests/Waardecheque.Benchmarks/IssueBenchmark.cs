@@ -32,7 +32,7 @@ public static class IssueBenchmark
         var small = await DomainSetup.CreateProgramAsync(app.Bus, Buurten, 2_500);
         await DomainSetup.ImportAsync(app.Bus, small, 1_000, Buurten, 500);
         await app.Bus.InvokeAsync(new OpenProgram(small), DomainSetup.Municipality);
-        await ChequeIssuing.IssueAsync(app.Store, small, DomainSetup.CodeKey, DomainSetup.Municipality, TimeProvider.System);
+        await ChequeIssuing.IssueAsync(app.Store, small, DomainSetup.Municipality, TimeProvider.System);
 
         Profile? profile = args.Profile ? new Profile() : null;
         var measured = await IssueAsync(app, profile is null ? null : programId => profile.BeforeIssueAsync(app, programId));
@@ -72,7 +72,7 @@ public static class IssueBenchmark
             await using var session = app.Store.LightweightSession();
             var program = (await session.Events.FetchLatest<Program>(programId))!;
             clock.Restart();
-            _events = IssueChequesHandler.Handle(new IssueCheques(programId), program, households, DomainSetup.CodeKey, DateTimeOffset.UtcNow);
+            _events = IssueChequesHandler.Handle(new IssueCheques(programId), program, households, DateTimeOffset.UtcNow);
             _handle = clock.Elapsed.TotalSeconds;
         }
 
@@ -89,7 +89,7 @@ public static class IssueBenchmark
             await bare.BulkStartStreamsAsync<Cheque>(streams, "bench", null);
             var bulk = clock.Elapsed.TotalSeconds;
 
-            var projection = new ChequesProjection();
+            var projection = new ChequesProjection(new CodeLookup(DomainSetup.CodeKey));
             var now = DateTimeOffset.UtcNow;
             var events = streams.Select((s, i) => (IEvent)new StoredEvent(Guid.NewGuid(), i + 1, s.StreamId, 1, s.Data, "cheque_issued", now,
                 null, null, "bench", StoredEvent.NoHeaders, new byte[32])).ToList();
@@ -118,7 +118,7 @@ public static class IssueBenchmark
         if (beforeIssue is not null) await beforeIssue(programId);
         var load = Load.Average();
         var clock = Stopwatch.StartNew();
-        var issued = await ChequeIssuing.IssueAsync(app.Store, programId, DomainSetup.CodeKey, DomainSetup.Municipality, TimeProvider.System);
+        var issued = await ChequeIssuing.IssueAsync(app.Store, programId, DomainSetup.Municipality, TimeProvider.System);
         var issueSeconds = clock.Elapsed.TotalSeconds;
         if (issued.Issued != Households) throw new InvalidOperationException($"issued {issued.Issued} cheques for {Households} households");
         return new Measured(programId, importSeconds, issued.Issued, issueSeconds, load);

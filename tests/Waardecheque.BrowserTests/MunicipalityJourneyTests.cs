@@ -121,7 +121,7 @@ public sealed class MunicipalityJourneyTests(BrowserSession browser, Waardechequ
             ("Lindelaan", 1), ("Lindelaan", 2), ("Lindelaan", 3), ("Lindelaan", 4), ("Lindelaan", 5));
         var store = site.Store.Store;
         var admin = new MessageContext("system:browser-test");
-        await ChequeIssuing.IssueBatchAsync(store, programId, WaardechequeSite.KeyBytes, admin, TimeProvider.System, 2);
+        await ChequeIssuing.IssueBatchAsync(store, programId, admin, TimeProvider.System, 2);
         var desk = await browser.NewPageAsync(Screen.Desktop);
         await desk.SignInAsync(site, WaardechequeSite.AdminEmail);
 
@@ -138,11 +138,11 @@ public sealed class MunicipalityJourneyTests(BrowserSession browser, Waardechequ
             await desk.SaveScreenshotAsync("gemeente-cheques-uitgeven-voortgang-desktop");
 
             // The next batch: the bar moves without a reload.
-            await ChequeIssuing.IssueBatchAsync(store, programId, WaardechequeSite.KeyBytes, admin, TimeProvider.System, 1);
+            await ChequeIssuing.IssueBatchAsync(store, programId, admin, TimeProvider.System, 1);
             await Expect(desk.GetByTestId("issue-progress")).ToHaveTextAsync("3 van 5 cheques aangemaakt");
             await Expect(desk.Locator("progress")).ToHaveJSPropertyAsync("value", 3);
 
-            await ChequeIssuing.IssueAsync(run, store, WaardechequeSite.KeyBytes, admin, TimeProvider.System, 5, default);
+            await ChequeIssuing.IssueAsync(run, store, admin, TimeProvider.System, 5, default);
         }
 
         // The run is over: the page loads itself again and shows the result.

@@ -11,9 +11,11 @@ public enum ReleaseReason { Withdrawn, Rejected, IdeaWithdrawn, Expired }
 /// Starts a cheque stream. <see cref="ValueCents"/> is the program's value for a first cheque, or the carried
 /// credit for a replacement (<see cref="ReplacesChequeId"/> set): a replacement moves credit, it does not issue any.
 /// Street and buurt are copied so the cheque's rules (P5) need no address lookup; the exact address is not.
+/// Nothing derived from the code travels in an event: events are read by auditors and kept forever, and 60 bits of
+/// code under a plain hash fall to a GPU. The code follows from the server key and the cheque id (<see cref="ChequeCode.Derive"/>).
 /// </summary>
 public sealed record ChequeIssued(Guid ChequeId, Guid ProgramId, Guid HouseholdId, string Street, string BuurtCode,
-    long ValueCents, string CodeHash, DateTimeOffset IssuedAt, Guid? ReplacesChequeId = null);
+    long ValueCents, DateTimeOffset IssuedAt, Guid? ReplacesChequeId = null);
 /// <summary>First scan. <see cref="OnBehalfOfStaffId"/>: a connector activated it at the walk-in point.</summary>
 public sealed record ChequeActivated(Guid ChequeId, DateTimeOffset ActivatedAt, Guid? OnBehalfOfStaffId = null,
     Guid? CollectedByHouseholdId = null);
@@ -42,7 +44,6 @@ public sealed record Cheque(
     long ValueCents,
     long AvailableCents,
     ChequeState State,
-    string CodeHash,
     DateTimeOffset IssuedAt,
     DateTimeOffset? ActivatedAt,
     Guid? ReplacesChequeId,
@@ -55,7 +56,7 @@ public sealed record Cheque(
     public static Guid ReplacementIdFor(Guid chequeId) => DeterministicGuid.Create(chequeId, "reissue");
 
     public static Cheque Create(ChequeIssued e) => new(e.ChequeId, e.ProgramId, e.HouseholdId, e.Street, e.BuurtCode,
-        e.ValueCents, e.ValueCents, ChequeState.Issued, e.CodeHash, e.IssuedAt, null, e.ReplacesChequeId, null, 1);
+        e.ValueCents, e.ValueCents, ChequeState.Issued, e.IssuedAt, null, e.ReplacesChequeId, null, 1);
 
     public Cheque Apply(ChequeActivated e) => this with { State = ChequeState.Activated, ActivatedAt = e.ActivatedAt, Version = Version + 1 };
     public Cheque Apply(ChequeBlocked _) => this with { State = ChequeState.Blocked, Version = Version + 1 };

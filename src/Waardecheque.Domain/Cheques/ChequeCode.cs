@@ -5,16 +5,14 @@ using System.Text;
 namespace Waardecheque.Domain.Cheques;
 
 /// <summary>
-/// The secret on the letter: 12 Crockford base32 characters (60 bits) plus Crockford's mod-37 check character,
-/// printed as <c>K7QM-3XRP-9T2C-W</c>. The check character catches every single typo and every swap of two
-/// neighbouring characters before any lookup, so a typo is answered with <c>invalid_code</c> and never costs a
-/// rate-limited guess. Only <see cref="Hash"/> is ever stored.
+/// The secret on the letter: 12 Crockford base32 characters (60 bits) plus one check character from the same 32,
+/// printed as <c>K7QM-3XRP-9T2C-W</c>. The check character (DOMAIN.md, "Cheque") catches every single typo and every
+/// swap of two neighbouring characters before any lookup, so a typo is answered with <c>invalid_code</c> and never
+/// costs a rate-limited guess. The code itself is never stored: only <see cref="CodeLookup"/>'s keyed value is.
 /// </summary>
 public readonly record struct ChequeCode
 {
     public const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    /// <summary>The check character may also take values 32..36, written with these five extra symbols.</summary>
-    public const string CheckAlphabet = Alphabet + "*~$=U";
     public const int DataLength = 12;
 
     /// <summary>The 13 canonical characters, without dashes.</summary>
@@ -40,7 +38,7 @@ public readonly record struct ChequeCode
         if (value >> 60 != 0) throw new ArgumentOutOfRangeException(nameof(value), "A cheque code holds 60 bits.");
         var chars = new char[DataLength + 1];
         for (var i = DataLength - 1; i >= 0; i--) chars[i] = Alphabet[(int)((value >> (5 * (DataLength - 1 - i))) & 31)];
-        chars[DataLength] = CheckAlphabet[(int)(value % 37)];
+        chars[DataLength] = Alphabet[CheckDigit.Of(chars.AsSpan(0, DataLength))];
         return new ChequeCode(new string(chars));
     }
 
@@ -63,16 +61,9 @@ public readonly record struct ChequeCode
         }
         if (canonical.Length != DataLength + 1) return false;
 
-        ulong value = 0;
-        for (var i = 0; i < DataLength; i++)
-        {
-            var digit = Alphabet.IndexOf(canonical[i]);
-            if (digit < 0) return false;
-            value = (value << 5) | (uint)digit;
-        }
-        var check = CheckAlphabet.IndexOf(canonical[DataLength]);
-        if (check < 0 || (ulong)check != value % 37) return false;
-        code = new ChequeCode(canonical.ToString());
+        var normalised = canonical.ToString();
+        if (normalised.Any(c => Alphabet.IndexOf(c) < 0) || !CheckDigit.Holds(normalised)) return false;
+        code = new ChequeCode(normalised);
         return true;
     }
 
@@ -80,9 +71,6 @@ public readonly record struct ChequeCode
     public static ChequeCode Parse(string? input) =>
         TryParse(input, out var code) ? code
             : throw new RuleViolation(ErrorCodes.InvalidCode, "Deze code klopt niet. Kijk of je hem goed hebt overgetypt.");
-
-    /// <summary>SHA-256 (lower-case hex) of the 13 canonical characters: what the store keeps and looks up.</summary>
-    public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(Normalised)));
 
     /// <summary>As printed: three groups of four, then the check character.</summary>
     public override string ToString() => Normalised is null ? "" :

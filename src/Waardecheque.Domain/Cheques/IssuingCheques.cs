@@ -9,9 +9,8 @@ public sealed record IssueCheques(Guid ProgramId);
 public static class IssueChequesHandler
 {
     /// <param name="householdsWithoutCheque">The program's households that have no cheque yet (a query of the pipeline).</param>
-    /// <param name="serverKey">The secret the codes are derived from; only each code's hash leaves this method.</param>
     public static Events Handle(IssueCheques cmd, Program program, IReadOnlyList<Household> householdsWithoutCheque,
-        byte[] serverKey, DateTimeOffset now)
+        DateTimeOffset now)
     {
         Rule.Require(program.State != ProgramState.Closed, ErrorCodes.InvalidState, "Deze regeling is gesloten; er worden geen cheques meer uitgegeven.");
         var events = new Events();
@@ -20,7 +19,7 @@ public static class IssueChequesHandler
             // Deterministic per household: a rerun, or two runs at once, collide on the stream instead of issuing twice.
             var chequeId = Cheque.IdFor(program.Id, household.HouseholdId);
             events.Start<Cheque>(chequeId, new ChequeIssued(chequeId, program.Id, household.HouseholdId, household.Street,
-                household.BuurtCode, program.ChequeValueCents, ChequeCode.Derive(serverKey, chequeId).Hash(), now));
+                household.BuurtCode, program.ChequeValueCents, now));
         }
         return events;
     }

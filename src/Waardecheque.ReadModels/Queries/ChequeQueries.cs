@@ -40,11 +40,11 @@ public static class ChequeQueries
         return await ReadOneAsync(cmd, ct);
     }
 
-    /// <summary>Log-in by code: the code's hash is the only form in which a code is stored.</summary>
-    public static async Task<ChequeRow?> FindByCodeHashAsync(NpgsqlDataSource db, string codeHash, CancellationToken ct = default)
+    /// <summary>Log-in by code: the code's keyed <see cref="Waardecheque.Domain.Cheques.CodeLookup"/> value is the only form in which a code is stored.</summary>
+    public static async Task<ChequeRow?> FindByCodeLookupAsync(NpgsqlDataSource db, byte[] codeLookup, CancellationToken ct = default)
     {
-        await using var cmd = db.CreateCommand(Select + " where c.code_hash = $1");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = codeHash });
+        await using var cmd = db.CreateCommand(Select + " where c.code_lookup = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = codeLookup });
         return await ReadOneAsync(cmd, ct);
     }
 

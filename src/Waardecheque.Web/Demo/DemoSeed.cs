@@ -140,7 +140,7 @@ internal sealed class DemoSeed(
             now, closesAt), adminContext, ct);
         await bus.InvokeAsync(new ImportHouseholds(programId, DemoData.Csv()), adminContext, ct);
         await bus.InvokeAsync(new OpenProgram(programId), adminContext, ct);
-        await ChequeIssuing.IssueAsync(holder.Store, programId, key.Bytes, adminContext, time, ct);
+        await ChequeIssuing.IssueAsync(holder.Store, programId, adminContext, time, ct);
 
         Guid Cheque(string street, int number) => ChequeOf(programId, DemoData.At(street, number));
         async Task Activate(Guid cheque) => await bus.InvokeAsync(new ActivateCheque(cheque), Resident(cheque), ct);

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using System.Text;
 using Waardecheque.EventStore;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
@@ -19,11 +18,8 @@ public static class DomainServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CodeKey>();
         services.AddStartupTask<EventStoreStartup>();
-        services.AddSingleton(sp =>
-        {
-            var key = sp.GetRequiredService<CodeKey>();
-            return WaardechequeStore.Handlers().Provide(() => key.Bytes);
-        });
+        services.AddStartupTask<CodeHashRemoval>();
+        services.AddSingleton(_ => WaardechequeStore.Handlers());
         services.AddSingleton(sp => new CommandBus(sp.GetRequiredService<StoreHolder>().Store, sp.GetRequiredService<HandlerRegistry>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CommandBus>>()));
         services.AddSingleton(sp => new OutboxWorker(sp.GetRequiredService<CommandBus>(), sp.GetRequiredService<HandlerRegistry>(),
@@ -37,17 +33,8 @@ public static class DomainServices
     }
 }
 
-/// <summary>The secret cheque codes are derived from. Only asked for when a code is made, so a host without it still serves the rest.</summary>
-public sealed class CodeKey(IConfiguration config)
-{
-    public byte[] Bytes => config[WebConfig.CodeKey] is { Length: >= 16 } key
-        ? Encoding.UTF8.GetBytes(key)
-        : throw new ApiProblemException(503, "not_configured",
-            $"{WebConfig.CodeKey} is not set (at least 16 characters): cheque codes cannot be made without it.");
-}
-
 /// <summary>Creates or upgrades the event store schema (idempotent, safe with several processes) and opens the store.</summary>
-internal sealed class EventStoreStartup(StoreHolder holder, IConfiguration config, DbSchema schema) : IStartupTask
+internal sealed class EventStoreStartup(StoreHolder holder, IConfiguration config, DbSchema schema, CodeKey key) : IStartupTask
 {
     public string Name => "event-store";
 
@@ -56,7 +43,7 @@ internal sealed class EventStoreStartup(StoreHolder holder, IConfiguration confi
         if (holder.IsReady) return;
         var connectionString = config.GetConnectionString(WebConfig.ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{WebConfig.ConnectionStringName} is not set.");
-        holder.Set(await DocumentStore.CreateAsync(WaardechequeStore.Options(PoolSettings.Apply(connectionString), schema.Name), cancellationToken));
+        holder.Set(await DocumentStore.CreateAsync(WaardechequeStore.Options(PoolSettings.Apply(connectionString), key.Bytes, schema.Name), cancellationToken));
     }
 }
 

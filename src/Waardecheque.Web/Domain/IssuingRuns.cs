@@ -12,7 +12,7 @@ namespace Waardecheque.Web.Domain;
 /// the database (<c>IssuingQueries</c>), never from here, so it survives a restart; this only remembers why this
 /// process's last run of a program failed, to say so on the page.
 /// </summary>
-public sealed class IssuingRuns(StoreHolder holder, CodeKey key, TimeProvider time, IConfiguration config, ILogger<IssuingRuns> log)
+public sealed class IssuingRuns(StoreHolder holder, TimeProvider time, IConfiguration config, ILogger<IssuingRuns> log)
     : IHostedService
 {
     // Never disposed: it has no timer or wait handle, and the host may stop this service after the container has
@@ -25,7 +25,7 @@ public sealed class IssuingRuns(StoreHolder holder, CodeKey key, TimeProvider ti
 
     /// <summary>Every household without a cheque gets one before this returns (after any run that is already busy).</summary>
     public Task<IssueResult> RunNowAsync(Guid programId, MessageContext context, CancellationToken ct) =>
-        ChequeIssuing.IssueAsync(holder.Store, programId, key.Bytes, context, time, ct, BatchSize);
+        ChequeIssuing.IssueAsync(holder.Store, programId, context, time, ct, BatchSize);
 
     /// <summary>
     /// Starts a run in the background and returns at once: true when it started, false when one is busy already (in
@@ -35,12 +35,11 @@ public sealed class IssuingRuns(StoreHolder holder, CodeKey key, TimeProvider ti
     public async Task<bool> TryStartAsync(Guid programId, MessageContext context, CancellationToken ct)
     {
         var store = holder.Store;
-        var codeKey = key.Bytes;
-        await ChequeIssuing.CheckAsync(store, programId, codeKey, time, ct);
+        await ChequeIssuing.CheckAsync(store, programId, time, ct);
         var held = await IssuingLock.TryTakeAsync(store.DataSource, programId, ct);
         if (held is null) return false;
         _failures.TryRemove(programId, out _);
-        _runs[programId] = Task.Run(() => RunAsync(held, codeKey, context));
+        _runs[programId] = Task.Run(() => RunAsync(held, context));
         return true;
     }
 
@@ -50,13 +49,13 @@ public sealed class IssuingRuns(StoreHolder holder, CodeKey key, TimeProvider ti
     /// <summary>This process's latest run of the program, finished or not (for tests and shutdown).</summary>
     public Task LatestRunOf(Guid programId) => _runs.GetValueOrDefault(programId) ?? Task.CompletedTask;
 
-    private async Task RunAsync(IssuingLock held, byte[] codeKey, MessageContext context)
+    private async Task RunAsync(IssuingLock held, MessageContext context)
     {
         await using (held)
         {
             try
             {
-                var result = await ChequeIssuing.IssueAsync(held, holder.Store, codeKey, context, time, BatchSize, _stopping.Token);
+                var result = await ChequeIssuing.IssueAsync(held, holder.Store, context, time, BatchSize, _stopping.Token);
                 log.LogInformation("Issued {Issued} cheques ({TotalCents} cents) for program {ProgramId}", result.Issued, result.TotalCents,
                     held.ProgramId);
             }

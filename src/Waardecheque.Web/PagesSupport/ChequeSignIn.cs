@@ -15,10 +15,10 @@ public sealed record CodeResult(CodeOutcome Outcome, Guid? ChequeId = null, stri
 
 /// <summary>
 /// A code from the letter (QR or typed) to a cheque: the check character first (no lookup, no rate-limit cost for a
-/// typo), then the hash lookup (a miss counts as a failed attempt), then ActivateCheque through the bus (a no-op
+/// typo), then the keyed lookup (a miss counts as a failed attempt), then ActivateCheque through the bus (a no-op
 /// after the first time; a blocked or replaced cheque says why in the domain's words).
 /// </summary>
-public sealed class ChequeSignIn(StoreHolder holder, CommandBus bus, ICodeAttemptLimiter limiter)
+public sealed class ChequeSignIn(StoreHolder holder, CommandBus bus, ICodeAttemptLimiter limiter, CodeKey key)
 {
     /// <summary>Finds the cheque of a code; for residents and for a connector at the walk-in point.</summary>
     public async Task<CodeResult> FindAsync(HttpContext http, string? input)
@@ -31,8 +31,8 @@ public sealed class ChequeSignIn(StoreHolder holder, CommandBus bus, ICodeAttemp
     /// <summary>The cheque id (boxed: null is a failed guess to the limiter).</summary>
     private async Task<object?> LookUpAsync(ChequeCode code, CancellationToken ct)
     {
-        await using var cmd = holder.Store.DataSource.CreateCommand("select id from rm_cheques where code_hash = $1");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = code.Hash() });
+        await using var cmd = holder.Store.DataSource.CreateCommand("select id from rm_cheques where code_lookup = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = key.Lookup.Of(code) });
         return await cmd.ExecuteScalarAsync(ct) is Guid id ? id : null;
     }
 

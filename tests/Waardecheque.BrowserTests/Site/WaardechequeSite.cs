@@ -77,7 +77,7 @@ public sealed class WaardechequeSite : IAsyncLifetime
     public async Task<SeededProgram> SeedProgramAsync(string name, params (string Street, int Number)[] addresses)
     {
         var programId = await SeedProgramWithoutChequesAsync(name, addresses);
-        await ChequeIssuing.IssueAsync(Store.Store, programId, KeyBytes, Seeder, TimeProvider.System);
+        await ChequeIssuing.IssueAsync(Store.Store, programId, Seeder, TimeProvider.System);
 
 
         var cheques = new List<SeededCheque>();

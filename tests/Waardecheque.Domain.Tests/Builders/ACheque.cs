@@ -18,7 +18,7 @@ public sealed record ACheque(Household Household, Program? Program = null, long?
         var program = Program ?? AProgram.Open();
         var id = Cheque.IdFor(program.Id, Household.HouseholdId);
         return Cheque.Create(new ChequeIssued(id, program.Id, Household.HouseholdId, Household.Street, Household.BuurtCode,
-            Credit ?? program.ChequeValueCents, ChequeCode.Derive(Clock.ServerKey, id).Hash(), Clock.Now.AddDays(-20)));
+            Credit ?? program.ChequeValueCents, Clock.Now.AddDays(-20)));
     }
 
     public Cheque Activated()

@@ -9,11 +9,11 @@ public class ChequeCodeTests
     private static readonly Guid AChequeId = Guid.Parse("0195f0a4-7c1e-7d2a-9b3c-4d5e6f708192");
 
     [Fact]
-    public void a_code_is_printed_as_three_groups_of_four_and_a_check_character()
+    public void a_code_is_printed_as_three_groups_of_four_and_a_check_character_from_the_same_32()
     {
         var code = ChequeCode.Derive(Clock.ServerKey, AChequeId);
 
-        Assert.Matches("^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z*~$=U]$", code.ToString());
+        Assert.Matches("^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$", code.ToString());
     }
 
     [Fact]
@@ -25,12 +25,25 @@ public class ChequeCodeTests
     }
 
     [Fact]
-    public void the_check_character_is_crockfords_mod_37_symbol()
+    public void the_check_character_is_the_gf32_check_of_the_rule_book()
     {
         Assert.Equal("0000-0000-0000-0", ChequeCode.FromValue(0).ToString());
-        Assert.Equal("0000-0000-0011-~", ChequeCode.FromValue(33).ToString());   // 33 = "11" in base 32; 33 mod 37 = 33: '~'
-        Assert.Equal("0000-0000-0014-U", ChequeCode.FromValue(36).ToString());   // 36 mod 37 = 36: 'U', only ever a check symbol
-        Assert.Equal("0000-0000-0015-0", ChequeCode.FromValue(37).ToString());   // 37 mod 37 = 0
+        Assert.Equal("0000-0000-0001-2", ChequeCode.FromValue(1).ToString());    // i = 1, check = xtime(1) = 2
+        Assert.Equal("0000-0000-000G-5", ChequeCode.FromValue(16).ToString());   // i = 16, check = xtime(16) = 0 XOR 5
+        Assert.Equal("0000-0000-0010-4", ChequeCode.FromValue(32).ToString());   // i = xtime(1) = 2, check = 4
+    }
+
+    [Fact]
+    public void every_code_carries_the_check_character_that_domain_md_spells_out()
+    {
+        // The rule book's loop, written out here independently of the implementation.
+        static int XTime(int v) => ((v << 1) & 31) ^ (v >= 16 ? 5 : 0);
+        foreach (var code in RandomCodes(300, seed: 11))
+        {
+            var i = 0;
+            foreach (var c in code.Normalised[..12]) i = XTime(i) ^ ChequeCode.Alphabet.IndexOf(c);
+            Assert.Equal(ChequeCode.Alphabet[XTime(i)], code.Normalised[12]);
+        }
     }
 
     [Theory]
@@ -38,6 +51,8 @@ public class ChequeCodeTests
     [InlineData("")]
     [InlineData("K7QM-3XRP-9T2C-W-X")]
     [InlineData("K7QM-3XRP-9T2C-!")]
+    [InlineData("0000-0000-0011-~")]   // a check symbol of the old mod-37 codes: no longer part of any code
+    [InlineData("0000-0000-0014-U")]
     public void text_that_is_not_shaped_like_a_code_is_refused(string input)
     {
         Assert.False(ChequeCode.TryParse(input, out _));
@@ -53,7 +68,7 @@ public class ChequeCodeTests
 
         Assert.True(ChequeCode.TryParse(typed, out var parsed));
         Assert.Equal(code, parsed);
-        Assert.Equal(code.Hash(), parsed.Hash());
+        Assert.Equal(code.Normalised, parsed.Normalised);
     }
 
     [Fact]
@@ -67,14 +82,6 @@ public class ChequeCodeTests
         Assert.Equal(code, escaped);
     }
 
-    [Fact]
-    public void only_the_hash_of_the_code_is_stored_and_it_is_the_sha256_of_the_13_characters()
-    {
-        var code = ChequeCode.FromValue(0);
-
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("0000000000000"u8)), code.Hash());
-    }
-
     private static readonly Gen<ChequeCode> Codes =
         Gen.Choose(0, int.MaxValue).Two().Select(p => ChequeCode.FromValue((((ulong)(uint)p.Item1 << 31) ^ (uint)p.Item2) & ((1UL << 60) - 1)));
 
@@ -83,7 +90,7 @@ public class ChequeCodeTests
     {
         var typos = from code in Codes
                     from position in Gen.Choose(0, 12)
-                    from replacement in Gen.Elements((position < 12 ? ChequeCode.Alphabet : ChequeCode.CheckAlphabet).ToCharArray())
+                    from replacement in Gen.Elements(ChequeCode.Alphabet.ToCharArray())
                     where code.Normalised[position] != replacement
                     select (code, Typo: code.Normalised.Remove(position, 1).Insert(position, replacement.ToString()));
 
@@ -110,12 +117,46 @@ public class ChequeCodeTests
         var s = ChequeCode.Derive(Clock.ServerKey, AChequeId).Normalised;
         var variants = new List<string>();
         for (var i = 0; i < 13; i++)
-            foreach (var c in i < 12 ? ChequeCode.Alphabet : ChequeCode.CheckAlphabet)
+            foreach (var c in ChequeCode.Alphabet)
                 if (c != s[i]) variants.Add(s[..i] + c + s[(i + 1)..]);
         for (var i = 0; i < 12; i++)
             if (s[i] != s[i + 1]) variants.Add(s[..i] + s[i + 1] + s[i] + s[(i + 2)..]);
 
         Assert.All(variants, v => Assert.False(ChequeCode.TryParse(v, out _), v));
         Assert.True(variants.Count > 12 * 31);
+    }
+
+    [Fact]
+    public void for_hundreds_of_codes_every_single_substitution_and_every_neighbour_swap_is_refused()
+    {
+        var refused = 0;
+        foreach (var code in RandomCodes(400, seed: 2026))
+        {
+            var s = code.Normalised;
+            Assert.True(ChequeCode.TryParse(s, out _), s);
+            for (var i = 0; i < 13; i++)
+            {
+                foreach (var c in ChequeCode.Alphabet)
+                {
+                    if (c == s[i]) continue;
+                    var typo = s[..i] + c + s[(i + 1)..];
+                    Assert.False(ChequeCode.TryParse(typo, out _), $"{s} -> {typo}");
+                    refused++;
+                }
+                if (i < 12 && s[i] != s[i + 1])
+                {
+                    var swap = s[..i] + s[i + 1] + s[i] + s[(i + 2)..];
+                    Assert.False(ChequeCode.TryParse(swap, out _), $"{s} -> {swap}");
+                    refused++;
+                }
+            }
+        }
+        Assert.True(refused >= 400 * 13 * 31);
+    }
+
+    private static IEnumerable<ChequeCode> RandomCodes(int count, int seed)
+    {
+        var random = new Random(seed);
+        for (var n = 0; n < count; n++) yield return ChequeCode.FromValue((ulong)random.NextInt64() & ((1UL << 60) - 1));
     }
 }

@@ -49,7 +49,7 @@ public class CodeDisclosureTests
         var program = AProgram.Open();
         var cheque = ACheque.Any().In(program).Activated();
 
-        var events = ReissueChequeHandler.Handle(new ReissueCheque(cheque.Id, _admin), cheque, program, Clock.ServerKey, Now);
+        var events = ReissueChequeHandler.Handle(new ReissueCheque(cheque.Id, _admin), cheque, program, Now);
 
         var newId = Cheque.ReplacementIdFor(cheque.Id);
         var disclosed = Assert.Single(events.All<ChequeCodeDisclosed>());

@@ -24,7 +24,7 @@ public class BooksTests
             _world.Get<HouseholdRegister>(HouseholdRegister.StreamIdFor(_programId)), Now));
         _world.Commit(OpenProgramHandler.Handle(new OpenProgram(_programId), Program, Now));
         var households = _world.Log.Select(e => e.Data).OfType<HouseholdsImported>().SelectMany(e => e.Households).ToList();
-        _world.Commit(IssueChequesHandler.Handle(new IssueCheques(_programId), Program, households, Clock.ServerKey, Now));
+        _world.Commit(IssueChequesHandler.Handle(new IssueCheques(_programId), Program, households, Now));
         foreach (var cheque in Cheques.Take(4)) _world.Commit(ActivateChequeHandler.Handle(new ActivateCheque(cheque.Id), cheque, Program, Now));
     }
 
@@ -116,7 +116,7 @@ public class BooksTests
     public void a_reissued_cheque_moves_credit_and_issues_none()
     {
         var old = ChequeNo(0);
-        _world.Commit(ReissueChequeHandler.Handle(new ReissueCheque(old.Id, _staff), old, Program, Clock.ServerKey, Now));
+        _world.Commit(ReissueChequeHandler.Handle(new ReissueCheque(old.Id, _staff), old, Program, Now));
 
         Assert.Equal((3_750L, 3_750L), (Figures.IssuedCents, Figures.AvailableCents));
         Assert.Equal(0, Balances[Accounts.Cheque(old.Id)]);
@@ -129,7 +129,7 @@ public class BooksTests
     {
         // Concurrent transactions may interleave their sequence numbers; the books must not care.
         var old = ChequeNo(0);
-        var reissue = ReissueChequeHandler.Handle(new ReissueCheque(old.Id, _staff), old, Program, Clock.ServerKey, Now).ToList();
+        var reissue = ReissueChequeHandler.Handle(new ReissueCheque(old.Id, _staff), old, Program, Now).ToList();
 
         AssertNothingLost(reissue[0], Closing(), reissue[1]);
         AssertNothingLost(reissue[1], Closing(), reissue[0]);
@@ -140,7 +140,7 @@ public class BooksTests
     {
         Propose(1_000);
         Pledge(0, 300);
-        _world.Commit(ReissueChequeHandler.Handle(new ReissueCheque(Cheques[0].Id, _staff), ChequeNo(0), Program, Clock.ServerKey, Now));
+        _world.Commit(ReissueChequeHandler.Handle(new ReissueCheque(Cheques[0].Id, _staff), ChequeNo(0), Program, Now));
         _world.Commit(RejectIdeaHandler.Handle(new RejectIdea(TheIdea.Id, _staff, "Niet toegestaan"), TheIdea, Now));
         var forward = ForwardReleasedCreditHandler.Handle(new ForwardReleasedCredit(Cheques[0].Id), ChequeNo(0), Program, Now).ToList();
         Assert.Equal(300, forward[0].Data is CreditForwarded f ? f.AmountCents : 0);

@@ -79,7 +79,7 @@ public sealed class Simulation
         Commit(() => ImportHouseholdsHandler.Handle(new ImportHouseholds(_programId, csv.ToString()), Program, _world.Get<HouseholdRegister>(registerId), _now));
         Commit(() => OpenProgramHandler.Handle(new OpenProgram(_programId), Program, _now));
         var households = _world.Log.Select(e => e.Data).OfType<HouseholdsImported>().SelectMany(e => e.Households).ToList();
-        Commit(() => IssueChequesHandler.Handle(new IssueCheques(_programId), Program, households, Clock.ServerKey, _now));
+        Commit(() => IssueChequesHandler.Handle(new IssueCheques(_programId), Program, households, _now));
         if (Cheques.Count != _setup.Households) throw new InvalidOperationException("Setup did not issue a cheque to every household.");
         // Most letters have been scanned by the time ideas come; a few stay paper-only for batch collection.
         foreach (var cheque in Cheques.Where((_, i) => i % 4 != 3))
@@ -139,7 +139,7 @@ public sealed class Simulation
                 Commit(() => BlockChequeHandler.Handle(new BlockCheque(cheque!.Id, Staff, "Kwijt"), cheque, Program, _now));
                 break;
             case Act.Reissue:
-                Commit(() => ReissueChequeHandler.Handle(new ReissueCheque(cheque!.Id, Staff), cheque, Program, Clock.ServerKey, _now));
+                Commit(() => ReissueChequeHandler.Handle(new ReissueCheque(cheque!.Id, Staff), cheque, Program, _now));
                 break;
             case Act.StartTopUp when idea is not null:
                 var topUp = NewId();

@@ -19,10 +19,10 @@ public sealed class DomainFixture : IAsyncLifetime
     public async Task<DomainApp> StartAppAsync(TimeProvider clock, int maxPool = 40, Action<StoreOptions>? configure = null)
     {
         var connection = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPool, Timeout = 60 }.ConnectionString;
-        var options = WaardechequeStore.Options(connection);
+        var options = WaardechequeStore.Options(connection, Neighbourhood.CodeKey);
         configure?.Invoke(options);
         var store = await DocumentStore.CreateAsync(options);
-        var registry = WaardechequeStore.Handlers().Provide(() => Neighbourhood.CodeKey);
+        var registry = WaardechequeStore.Handlers();
         var bus = new CommandBus(store, registry, clock);
         return new DomainApp(store, bus, new OutboxWorker(bus, registry), clock);
     }

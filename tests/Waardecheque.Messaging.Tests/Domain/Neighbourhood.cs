@@ -54,7 +54,7 @@ public sealed class Neighbourhood
         await bus.InvokeAsync(new ImportHouseholds(programId, csv.ToString()), Staff(Municipality));
         await bus.InvokeAsync(new OpenProgram(programId), Staff(Municipality));
 
-        var issued = await ChequeIssuing.IssueAsync(app.Store, programId, CodeKey, Staff(Municipality), clock);
+        var issued = await ChequeIssuing.IssueAsync(app.Store, programId, Staff(Municipality), clock);
         Assert.Equal(households, issued.Issued);
 
         var cheques = new List<Guid>();

@@ -31,7 +31,7 @@ public sealed class IssuingWorld : ApiWorld
     /// <summary>Some households issued the way a run that stopped halfway left them: whole batches.</summary>
     public Task<IssueResult> IssueFirstAsync(Guid programId, int households) =>
         ChequeIssuing.IssueBatchAsync(App.Services.GetRequiredService<StoreHolder>().Store, programId,
-            System.Text.Encoding.UTF8.GetBytes(CodeKey), new MessageContext("system:test"), TimeProvider.System, households);
+            new MessageContext("system:test"), TimeProvider.System, households);
 
     /// <summary>Cheque rows, households with a cheque, and cheque streams: equal when nobody got two.</summary>
     public async Task<(long Rows, long Households, long Streams)> ChequesAsync(Guid programId)

@@ -17,7 +17,7 @@ namespace Waardecheque.Web.Tests.Support;
 /// </summary>
 public abstract class ApiWorld : IAsyncLifetime
 {
-    public const string CodeKey = "test-code-key-for-web-tests-0123456789";
+    public const string CodeKey = TestApp.CodeKey;
     public const string Tuinen = "BU06370301", Vaarten = "BU06370302", Weiden = "BU06370303";
 
     public TestApp App { get; private set; } = null!;

@@ -15,6 +15,8 @@ public sealed class TestApp(string connectionString, IDictionary<string, string?
 {
     public const string AdminEmail = "beheer@zoetermeer.example";
     public const string AdminPassword = "een lang en geheim wachtwoord";
+    /// <summary>Every test host gets a code key: without one the app refuses to start (API.md, configuration).</summary>
+    public const string CodeKey = "test-code-key-for-web-tests-0123456789";
 
     public string ConnectionString { get; } = connectionString;
     public LogCapture Log { get; } = new();
@@ -38,6 +40,7 @@ public sealed class TestApp(string connectionString, IDictionary<string, string?
         [WebConfig.PublicBaseUrl] = "https://waardecheque.zoetermeer.example",
         [WebConfig.BootstrapAdminEmail] = AdminEmail,
         [WebConfig.BootstrapAdminPassword] = AdminPassword,
+        [WebConfig.CodeKey] = CodeKey,
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -84,7 +84,7 @@ internal sealed class PledgeEndpoints : IEndpointModule
     }
 
     private static async Task<IResult> CollectAsync(Guid id, CollectRequest request, HttpContext http, ActingResolver acting, CommandBus bus,
-        StoreHolder holder, IdempotentRequests idempotency, ICodeAttemptLimiter limiter)
+        StoreHolder holder, IdempotentRequests idempotency, ICodeAttemptLimiter limiter, CodeKey codeKey)
     {
         var key = IdempotentRequests.KeyOf(http);
         var who = await acting.ResolveAsync(http.User, request.OnBehalf, request.ChequeId, http.RequestAborted);
@@ -93,9 +93,10 @@ internal sealed class PledgeEndpoints : IEndpointModule
         if (!ChequeCode.TryParse(request.Code, out var code))
             throw new RuleViolation(ErrorCodes.InvalidCode, "Deze code klopt niet. Kijk of hij goed is overgetypt.");
         var guesses = who.IsOnBehalf ? NotCounted.Limiter : limiter;
-        var paper = await guesses.GuessAsync(http, c => ChequeQueries.FindByCodeHashAsync(holder.Store.DataSource, code.Hash(), c))
+        var paper = await guesses.GuessAsync(http, c => ChequeQueries.FindByCodeLookupAsync(holder.Store.DataSource, codeKey.Lookup.Of(code), c))
             ?? throw ApiProblemException.NotFound("Er is geen cheque met deze code.");
-        var fingerprint = IdempotentRequests.Fingerprint("collect", id, who.ChequeId, code.Hash());
+        // The paper cheque's id, not anything computed from its code: the stored fingerprint must not be a way to test guesses.
+        var fingerprint = IdempotentRequests.Fingerprint("collect", id, who.ChequeId, paper.Id);
         return await idempotency.RunAsync(http, who.Actor, key, fingerprint,
             async headers =>
             {

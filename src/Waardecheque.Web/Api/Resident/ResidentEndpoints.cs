@@ -41,7 +41,7 @@ internal sealed class ResidentEndpoints : IEndpointModule
     }
 
     private static async Task<Ok<ResidentSessionResponse>> SignInAsync(ResidentSignInRequest request, HttpContext http, StoreHolder holder,
-        CommandBus bus, ISessionTokens sessions, ICodeAttemptLimiter limiter)
+        CommandBus bus, ISessionTokens sessions, ICodeAttemptLimiter limiter, CodeKey key)
     {
         var ct = http.RequestAborted;
         var staffOnBehalf = request.OnBehalf == true;
@@ -56,7 +56,7 @@ internal sealed class ResidentEndpoints : IEndpointModule
         if (!ChequeCode.TryParse(request.Code, out var code))
             throw new RuleViolation(ErrorCodes.InvalidCode, "Deze code klopt niet. Kijk of je hem goed hebt overgetypt.");
         var guesses = staffOnBehalf ? NotCounted.Limiter : limiter;
-        var cheque = await guesses.GuessAsync(http, c => ChequeQueries.FindByCodeHashAsync(holder.Store.DataSource, code.Hash(), c))
+        var cheque = await guesses.GuessAsync(http, c => ChequeQueries.FindByCodeLookupAsync(holder.Store.DataSource, key.Lookup.Of(code), c))
             ?? throw ApiProblemException.NotFound("Er is geen cheque met deze code.");
         // A blocked or replaced cheque never starts a session (the new letter's code does).
         if (cheque.State is "Blocked" or "Reissued")
