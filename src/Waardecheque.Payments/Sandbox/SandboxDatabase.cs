@@ -12,7 +12,8 @@ namespace Waardecheque.Payments.Sandbox;
 internal sealed partial class SandboxDatabase : IAsyncDisposable
 {
     private readonly Lazy<NpgsqlDataSource> _source;
-    private readonly Lazy<Task> _schema;
+    private readonly Lock _schemaLock = new();
+    private Task? _schema;
 
     public SandboxDatabase(StripeSandboxOptions options)
     {
@@ -21,7 +22,6 @@ internal sealed partial class SandboxDatabase : IAsyncDisposable
         // Its own small pool: a busy demo sandbox must not take connections the app needs.
         _source = new(() => new NpgsqlDataSourceBuilder(
             new NpgsqlConnectionStringBuilder(options.ConnectionString) { MaxPoolSize = 10 }.ConnectionString).Build());
-        _schema = new(CreateSchemaAsync);
     }
 
     /// <summary>The schema, quoted, for splicing into SQL (identifiers cannot be parameters; checked above).</summary>
@@ -29,11 +29,19 @@ internal sealed partial class SandboxDatabase : IAsyncDisposable
 
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {
-        await _schema.Value.WaitAsync(ct);
+        await EnsureSchemaAsync(ct);
         return await _source.Value.OpenConnectionAsync(ct);
     }
 
-    public Task EnsureSchemaAsync(CancellationToken ct) => _schema.Value.WaitAsync(ct);
+    /// <summary>Creates the schema once; after a failure (PostgreSQL down at start) the next caller tries again.</summary>
+    public Task EnsureSchemaAsync(CancellationToken ct)
+    {
+        lock (_schemaLock)
+        {
+            if (_schema is null || _schema.IsFaulted || _schema.IsCanceled) _schema = CreateSchemaAsync();
+            return _schema.WaitAsync(ct);
+        }
+    }
 
     private async Task CreateSchemaAsync()
     {

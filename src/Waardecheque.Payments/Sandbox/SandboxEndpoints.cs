@@ -32,10 +32,11 @@ public static class SandboxEndpoints
         services.TryAddSingleton<Refunds>();
         services.TryAddSingleton<SandboxApi>();
         services.TryAddSingleton<CheckoutPage>();
+        var first = !services.Any(d => d.ServiceType == typeof(SandboxWorker));
         services.TryAddSingleton<SandboxWorker>();
         services.TryAddSingleton(sp => new StripeSandbox(sp.GetRequiredService<SandboxDatabase>(), sp.GetRequiredService<SandboxSecrets>(),
             sp.GetRequiredService<CheckoutSessions>(), sp.GetRequiredService<SandboxWorker>(), sp.GetRequiredService<SandboxChaos>()));
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SandboxWorker>());
+        if (first) services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SandboxWorker>());
         return services;
     }
 

@@ -18,7 +18,7 @@ internal sealed class SandboxWorker(SandboxDatabase db, CheckoutSessions session
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         if (!options.Enabled) return;
-        await db.EnsureSchemaAsync(stop);
+        // No await before the loop: an exception escaping ExecuteAsync would stop the whole app.
         while (!stop.IsCancellationRequested)
         {
             try
@@ -36,6 +36,7 @@ internal sealed class SandboxWorker(SandboxDatabase db, CheckoutSessions session
 
     public async Task RunOnceAsync(CancellationToken ct)
     {
+        await db.EnsureSchemaAsync(ct);   // at start, and again if PostgreSQL was down then
         await ExpireDueSessionsAsync(ct);
         if (!string.IsNullOrWhiteSpace(options.WebhookUrl) && !chaos.DeliveriesHeld) await DeliverDueEventsAsync(ct);
     }
