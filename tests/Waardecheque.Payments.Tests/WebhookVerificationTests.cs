@@ -99,6 +99,16 @@ public sealed class WebhookVerificationTests
     }
 
     [Fact]
+    public void a_correctly_signed_body_that_is_no_event_is_malformed()
+    {
+        const string body = "not json at all";
+
+        var verdict = StripeWebhooks.Verify(body, WebhookSigner.SignatureHeader(body, Secret, Now), Secret, Now);
+
+        Assert.Equal(WebhookRefusal.Malformed, verdict.Refusal);
+    }
+
+    [Fact]
     public void the_pinned_api_version_is_the_one_the_docs_name()
     {
         Assert.Equal("2026-10-28.endive", StripeConfiguration.ApiVersion);

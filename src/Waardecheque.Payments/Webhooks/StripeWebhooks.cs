@@ -1,5 +1,4 @@
 using System.Globalization;
-using Newtonsoft.Json;
 using Stripe;
 
 namespace Waardecheque.Payments.Webhooks;
@@ -55,7 +54,8 @@ public static class StripeWebhooks
                 ? WebhookVerdict.Refuse(WebhookRefusal.TooOld, $"Signed at {t}, more than {ToleranceSeconds} s from now.")
                 : WebhookVerdict.Refuse(WebhookRefusal.Forged, e.Message);
         }
-        catch (JsonException e)
+        // Stripe.net parses with System.Text.Json here, Newtonsoft elsewhere: a body that is no event is refused either way.
+        catch (Exception e) when (e is System.Text.Json.JsonException or Newtonsoft.Json.JsonException)
         {
             return WebhookVerdict.Refuse(WebhookRefusal.Malformed, e.Message);
         }
