@@ -23,4 +23,24 @@ public sealed class RestartTests
         Assert.Equal("true", replayed.StripeResponse.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal("open", (await after.Payments.GetCheckoutAsync(sessionId)).Status);
     }
+
+    [Fact]
+    public async Task an_unused_sandbox_adds_no_tables_to_the_database_until_its_first_call()
+    {
+        await using var host = await SandboxHost.StartAsync("payunused");
+        await host.Sandbox.RunBackgroundWorkAsync();
+        Assert.Equal(0, await SandboxTablesAsync(host.ConnectionString));
+
+        await host.Payments.CreateTopUpCheckoutAsync(TopUps.New(), Guid.NewGuid().ToString());
+
+        Assert.True(await SandboxTablesAsync(host.ConnectionString) >= 5);
+    }
+
+    private static async Task<long> SandboxTablesAsync(string connectionString)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("select count(*) from information_schema.tables where table_schema = 'stripe_sandbox'", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
 }

@@ -33,7 +33,21 @@ internal sealed partial class SandboxDatabase : IAsyncDisposable
         return await _source.Value.OpenConnectionAsync(ct);
     }
 
-    /// <summary>Creates the schema once; after a failure (PostgreSQL down at start) the next caller tries again.</summary>
+    /// <summary>
+    /// True once the sandbox has been used (by any process on this database). Until then the worker leaves the
+    /// database alone: an app that never takes a payment gets no sandbox tables beside its own.
+    /// </summary>
+    public async Task<bool> InUseAsync(CancellationToken ct)
+    {
+        if (_schema is { IsCompletedSuccessfully: true }) return true;
+        await using (var conn = await _source.Value.OpenConnectionAsync(ct))
+        await using (var cmd = Command(conn, null, "select to_regclass($1) is not null", $"{S}.outbox"))
+            if (!(bool)(await cmd.ExecuteScalarAsync(ct))!) return false;
+        await EnsureSchemaAsync(ct);
+        return true;
+    }
+
+    /// <summary>Creates the schema once, on first use; after a failure (PostgreSQL down) the next caller tries again.</summary>
     public Task EnsureSchemaAsync(CancellationToken ct)
     {
         lock (_schemaLock)

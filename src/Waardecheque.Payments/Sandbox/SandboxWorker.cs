@@ -36,7 +36,7 @@ internal sealed class SandboxWorker(SandboxDatabase db, CheckoutSessions session
 
     public async Task RunOnceAsync(CancellationToken ct)
     {
-        await db.EnsureSchemaAsync(ct);   // at start, and again if PostgreSQL was down then
+        if (!await db.InUseAsync(ct)) return;
         await ExpireDueSessionsAsync(ct);
         if (!string.IsNullOrWhiteSpace(options.WebhookUrl) && !chaos.DeliveriesHeld) await DeliverDueEventsAsync(ct);
     }
