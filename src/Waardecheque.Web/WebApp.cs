@@ -1,3 +1,4 @@
+using Waardecheque.Payments;
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Database;
@@ -39,6 +40,7 @@ public static class WebApp
         builder.Services.AddWaardechequeApi();
         builder.Services.AddWaardechequeOpenApi();
         builder.Services.AddWaardechequePages();
+        builder.Services.AddWaardechequePayments();   // Stripe gateway; the built-in sandbox when no Stripe key is set
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -58,6 +60,7 @@ public static class WebApp
         app.MapStaffAuth();
         if (app.Environment.IsDevelopment()) app.MapDevSamples();
         app.MapEndpointModules();
+        app.MapWaardechequePayments();   // maps the Stripe sandbox (docs/payments.md) only without a Stripe key
         app.MapWaardechequePages();
         return app;
     }
