@@ -84,6 +84,7 @@ public sealed class FuzzTests(FuzzWorld w, ITestOutputHelper output) : IClassFix
         var sent = 0;
         foreach (var endpoint in endpoints)
         {
+            var statuses = new List<int>();
             for (var i = 0; i < perEndpoint; i++)
             {
                 using var request = Build(endpoint, document, values, out var what);
@@ -91,8 +92,10 @@ public sealed class FuzzTests(FuzzWorld w, ITestOutputHelper output) : IClassFix
                 var response = await w.Client.SendAsync(request);
                 sent++;
                 var status = (int)response.StatusCode;
+                statuses.Add(status);
                 var body = await response.Content.ReadAsStringAsync();
                 var context = $"seed {seed}, {endpoint.Method} {request.RequestUri} ({what}) -> {status}: {Shorten(body)}";
+                if (Environment.GetEnvironmentVariable("WAARDECHEQUE_FUZZ_TRACE") is not null) output.WriteLine(context);
 
                 Assert.True(status < 500, context);
                 if (status >= 400)
@@ -103,6 +106,8 @@ public sealed class FuzzTests(FuzzWorld w, ITestOutputHelper output) : IClassFix
                     Assert.True(before == await w.StoredStateAsync(), $"stored something on a refusal: {context}");
                 }
             }
+            // How deep the cases got: a route that only ever answers 400 is not being exercised.
+            output.WriteLine($"{endpoint.Method} {endpoint.Route}: {string.Join(" ", statuses.Order())}");
         }
         output.WriteLine($"{sent} requests to {endpoints.Count} endpoints");
     }
@@ -170,17 +175,30 @@ public sealed class FuzzTests(FuzzWorld w, ITestOutputHelper output) : IClassFix
         return System.Text.RegularExpressions.Regex.Replace(route, "{[^}]+}", id);
     }
 
-    private static string Query(JsonElement? operation, FuzzValues v)
+    private string Query(JsonElement? operation, FuzzValues v)
     {
         var names = new List<string>();
         if (operation is { } op && op.TryGetProperty("parameters", out var parameters))
             names.AddRange(parameters.EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query").Select(p => p.GetProperty("name").GetString()!));
         if (v.Chance(0.2)) names.Add("extra");
         if (names.Count == 0) return "";
-        var parts = names.Where(_ => v.Chance(0.8)).Select(n => $"{n}={v.NastyQueryValue()}").ToList();
+        // Mostly one hostile parameter among plausible ones, so the hostile one is what the endpoint has to deal with.
+        var hostile = v.Pick(names);
+        var parts = names.Where(n => n == hostile || v.Chance(0.8))
+            .Select(n => $"{n}={(n == hostile && v.Chance(0.8) ? v.NastyQueryValue() : PlausibleQueryValue(n, v))}").ToList();
         if (v.Chance(0.1) && parts.Count > 0) parts.Add(parts[0]);   // the same parameter twice
         return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
     }
+
+    private string PlausibleQueryValue(string name, FuzzValues v) => name switch
+    {
+        "state" => v.Pick(["open", "funded,expired", ""]),
+        "buurt" => ApiWorld.Tuinen,
+        "street" => "Rozentuin",
+        "onBehalf" => "false",
+        "chequeId" => v.Pick(w.ChequeIds).ToString(),
+        _ => "1",
+    };
 
     private (HttpContent Content, string What) Body(JsonElement? operation, JsonElement document, FuzzValues v)
     {
@@ -199,14 +217,18 @@ public sealed class FuzzTests(FuzzWorld w, ITestOutputHelper output) : IClassFix
         var what = "fields";
         if (properties.Count > 0)
         {
-            var victim = v.Random.Next(properties.Count);
-            switch (v.Random.Next(5))
+            // Often a text field: with the rest valid, hostile text reaches the rules and (if they let it) the database.
+            var textFields = Enumerable.Range(0, properties.Count).Where(i => IsPlainText(schema, document, properties[i].Name)).ToList();
+            var victim = textFields.Count > 0 && v.Chance(0.6) ? v.Pick(textFields) : v.Random.Next(properties.Count);
+            switch (v.Random.Next(8))
             {
                 case 0: properties.RemoveAt(victim); what = "a field missing"; break;
                 case 1: properties.Add((properties[victim].Name, v.NastyValue())); what = $"{properties[victim].Name} twice"; break;
                 case 2: properties.Add(("extra" + v.Random.Next(100), v.NastyValue())); what = "an extra field"; break;
                 default:
-                    properties[victim] = (properties[victim].Name, v.NastyValue());
+                    // Text fields mostly get hostile text: the rest of the body is valid, so it reaches the rules and the database.
+                    var isText = properties[victim].Value.StartsWith('"');
+                    properties[victim] = (properties[victim].Name, isText && v.Chance(0.7) ? v.NastyText() : v.NastyValue());
                     what = $"{properties[victim].Name} = {Shorten(properties[victim].Value)}";
                     break;
             }
@@ -214,6 +236,15 @@ public sealed class FuzzTests(FuzzWorld w, ITestOutputHelper output) : IClassFix
         var text = FuzzValues.Object(properties);
         if (v.Chance(0.05)) return (new ByteArrayContent([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D]) { Headers = { { "Content-Type", mediaType } } }, "invalid UTF-8");
         return (Raw(text, mediaType), what);
+    }
+
+    private static bool IsPlainText(JsonElement? schema, JsonElement document, string name)
+    {
+        if (schema is not { } s || !s.TryGetProperty("properties", out var properties) || !properties.TryGetProperty(name, out var p)) return false;
+        var property = Resolve(document, p);
+        var isString = property.TryGetProperty("type", out var t) &&
+                       (t.ValueKind == JsonValueKind.Array ? t.EnumerateArray().Any(x => x.GetString() == "string") : t.GetString() == "string");
+        return isString && !property.TryGetProperty("format", out _);
     }
 
     /// <summary>A plausible value for each field of the schema, so that most requests get past the reader to the rules.</summary>
@@ -228,14 +259,24 @@ public sealed class FuzzTests(FuzzWorld w, ITestOutputHelper output) : IClassFix
 
     private string Plausible(string name, JsonElement schema, JsonElement document, FuzzValues v, int depth)
     {
-        if (v.Chance(0.1)) return v.NastyValue();
+        if (v.Chance(0.03)) return v.NastyValue();
         var types = schema.TryGetProperty("type", out var t)
             ? t.ValueKind == JsonValueKind.Array ? [.. t.EnumerateArray().Select(x => x.GetString()!)] : new[] { t.GetString()! }
             : ["object"];
         var format = schema.TryGetProperty("format", out var f) ? f.GetString() : null;
         if (format == "uuid") return Quote(v.Pick([w.ProgramId, w.OpenIdea, w.ChequeIds[1], Guid.NewGuid()]).ToString());
-        if (format == "date-time") return Quote(DateTimeOffset.UtcNow.AddDays(v.Random.Next(-5, 90)).ToString("O"));
-        if (types.Contains("integer") || types.Contains("number")) return v.Random.Next(-10, 5_000).ToString();
+        if (format == "date-time")
+            return Quote(DateTimeOffset.UtcNow.AddDays(name == "opensAt" ? -1 : v.Random.Next(10, 50)).ToString("O"));
+        if (types.Contains("integer") || types.Contains("number"))
+            return name switch
+            {
+                "minHouseholdsPerIdea" => "3",
+                "chequeValueCents" => "750",
+                "maxIdeaTargetCents" => "150000",
+                "maxTopUpCents" => "25000",
+                _ when name.EndsWith("Cents", StringComparison.Ordinal) => v.Pick(["100", "300", "2000"]),
+                _ => v.Random.Next(-10, 5_000).ToString(),
+            };
         if (types.Contains("boolean")) return v.Chance(0.5) ? "true" : "false";
         if (types.Contains("array"))
         {
@@ -243,18 +284,20 @@ public sealed class FuzzTests(FuzzWorld w, ITestOutputHelper output) : IClassFix
             var item = Resolve(document, items);
             return "[" + string.Join(",", Enumerable.Range(0, v.Random.Next(0, 3)).Select(_ => Plausible(name, item, document, v, depth + 1))) + "]";
         }
-        if (types.Contains("string")) return Quote(PlausibleText(name, v));
+        if (types.Contains("string")) return Quote(PlausibleText(name, depth, v));
         return depth > 2 ? "{}" : FuzzValues.Object(Properties(schema, document, v, depth + 1));
     }
 
-    private string PlausibleText(string name, FuzzValues v) => name switch
+    private string PlausibleText(string name, int depth, FuzzValues v) => name switch
     {
+        "code" when depth > 0 => v.Pick([ApiWorld.Tuinen, ApiWorld.Vaarten]),   // a buurt in a program's list
+        "name" when depth > 0 => v.Pick(["Tuinen", "Vaarten"]),
         "code" => v.Chance(0.5) ? ApiWorld.CodeOf(v.Pick(w.ChequeIds)) : v.Pick(["K7QM-3XRP-9T2C-W", "0000-0000-0000-0", "oo1l"]),
         "email" => v.Pick(["nieuw" + v.Random.Next() + "@zoetermeer.example", TestApp.AdminEmail, "geen-adres"]),
         "password" => v.Pick(["een lang en geheim wachtwoord", "kort", TestApp.AdminPassword]),
         "role" => v.Pick(["admin", "moderator", "auditor", "resident", "ADMIN"]),
         "kind" => v.Pick(["street", "buurt", "wijk"]),
-        "buurtCode" or "code" => v.Pick([ApiWorld.Tuinen, ApiWorld.Vaarten, "BU00000000"]),
+        "buurtCode" => v.Pick([ApiWorld.Tuinen, ApiWorld.Vaarten, "BU00000000"]),
         "street" => v.Pick(["Rozentuin", "Kruidentuin", "Nergensstraat"]),
         "municipalityCode" => "GM0637",
         _ => v.Pick(["Een bankje bij de vijver", "Reden: past niet in de regels", "NL12 REF 3456", "Tuinen"]),

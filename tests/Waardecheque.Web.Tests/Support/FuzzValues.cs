@@ -82,6 +82,14 @@ public sealed class FuzzValues(Random random)
         _ => (Random.NextDouble() * 1e6 - 5e5).ToString("R", CultureInfo.InvariantCulture),
     };
 
+    /// <summary>Hostile text for a text field: control characters, broken surrogates, markup, or simply far too long.</summary>
+    public string NastyText() => Random.Next(4) switch
+    {
+        0 => Pick(NastyStrings),
+        1 => HugeString(),
+        _ => "\"Tekst " + Pick(["\\u0000", "\\u0007", "\\t", "\\ud800", "\\udfff", "\\u009b", "\\u007f", "\\n"]) + " erin\"",
+    };
+
     /// <summary>A whole body that is no object of the expected shape.</summary>
     public string NastyBody() => Random.Next(8) switch
     {
