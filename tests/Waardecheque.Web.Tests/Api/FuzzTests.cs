@@ -41,6 +41,18 @@ public sealed class FuzzWorld : ApiWorld
         ChequeIds = [.. StandardStreets.SelectMany(s => Enumerable.Range(s.From, s.To - s.From + 1).Select(n => ChequeOf(ProgramId, s.Street, n)))];
     }
 
+    public async Task SettledAsync()
+    {
+        var state = await StoredStateAsync();
+        for (var i = 0; i < 60; i++)
+        {
+            await Task.Delay(50);
+            var next = await StoredStateAsync();
+            if (next == state) return;
+            state = next;
+        }
+    }
+
     /// <summary>What a refused request must leave as it was: the event log and every table built from it or beside it.</summary>
     public async Task<string> StoredStateAsync()
     {
@@ -74,7 +86,7 @@ public sealed class FuzzTests(FuzzWorld w, ITestOutputHelper output) : IClassFix
     public async Task no_input_to_any_endpoint_gives_a_5xx_or_a_refusal_without_a_code_or_stores_anything_on_a_refusal()
     {
         var seed = int.TryParse(Environment.GetEnvironmentVariable("WAARDECHEQUE_FUZZ_SEED"), out var s) ? s : Random.Shared.Next();
-        var perEndpoint = int.TryParse(Environment.GetEnvironmentVariable("WAARDECHEQUE_FUZZ_CASES"), out var c) ? c : 8;
+        var perEndpoint = int.TryParse(Environment.GetEnvironmentVariable("WAARDECHEQUE_FUZZ_CASES"), out var c) ? c : 12;
         output.WriteLine($"fuzz seed {seed} (WAARDECHEQUE_FUZZ_SEED={seed} replays it)");
         var values = new FuzzValues(new Random(seed));
         var document = await w.GetJsonAsync("/openapi/v1.json");
@@ -105,6 +117,9 @@ public sealed class FuzzTests(FuzzWorld w, ITestOutputHelper output) : IClassFix
                     Assert.True(problem.RootElement.TryGetProperty("code", out var code) && code.GetString() is { Length: > 0 }, context);
                     Assert.True(before == await w.StoredStateAsync(), $"stored something on a refusal: {context}");
                 }
+                // What a success started in the background (closing a program expires its ideas through the outbox)
+                // must be done before the next case counts, or its writes would be blamed on that case.
+                else if (endpoint.Method != "GET") await w.SettledAsync();
             }
             // How deep the cases got: a route that only ever answers 400 is not being exercised.
             output.WriteLine($"{endpoint.Method} {endpoint.Route}: {string.Join(" ", statuses.Order())}");
@@ -282,7 +297,8 @@ public sealed class FuzzTests(FuzzWorld w, ITestOutputHelper output) : IClassFix
         {
             if (depth > 2 || !schema.TryGetProperty("items", out var items)) return "[]";
             var item = Resolve(document, items);
-            return "[" + string.Join(",", Enumerable.Range(0, v.Random.Next(0, 3)).Select(_ => Plausible(name, item, document, v, depth + 1))) + "]";
+            // One item: two plausible items would often be the same buurt twice, refused before the field under test matters.
+            return v.Chance(0.1) ? "[]" : "[" + Plausible(name, item, document, v, depth + 1) + "]";
         }
         if (types.Contains("string")) return Quote(PlausibleText(name, depth, v));
         return depth > 2 ? "{}" : FuzzValues.Object(Properties(schema, document, v, depth + 1));
