@@ -10,4 +10,20 @@ public static class Money
         var euros = (abs / 100).ToString("#,0", System.Globalization.CultureInfo.InvariantCulture).Replace(',', '.');
         return $"{sign}€ {euros},{abs % 100:00}";
     }
+
+    /// <summary>
+    /// <paramref name="count"/> times <paramref name="cents"/>, or <c>invalid_amount</c> when the product cannot be
+    /// represented: a total is refused before anything is written, never wrapped.
+    /// </summary>
+    public static long Times(long count, long cents)
+    {
+        try
+        {
+            return checked(count * cents);
+        }
+        catch (OverflowException)
+        {
+            throw new RuleViolation(ErrorCodes.InvalidAmount, "Dit totaalbedrag is te groot om te verwerken; er is niets gedaan.");
+        }
+    }
 }

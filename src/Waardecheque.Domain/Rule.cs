@@ -36,6 +36,14 @@ public sealed class FieldErrors
         return this;
     }
 
+    /// <summary>The text rule (<see cref="Domain.Text"/>) for one field: readable, and
+    /// <paramref name="min"/>..<paramref name="max"/> characters after trimming, else <paramref name="lengthMessage"/>.</summary>
+    public FieldErrors Text(string? value, string field, int min, int max, string lengthMessage, TextKind kind = TextKind.Line)
+    {
+        var problem = Domain.Text.Problem(value, min, max, lengthMessage, kind);
+        return Check(problem is null, field, problem ?? "");
+    }
+
     public bool Any => _errors.Count > 0;
 
     public void ThrowIfAny()

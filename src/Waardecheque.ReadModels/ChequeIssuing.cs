@@ -11,7 +11,7 @@ public sealed record IssueResult(int Issued, long TotalCents)
 {
     public static readonly IssueResult None = new(0, 0);
 
-    public IssueResult Plus(IssueResult other) => new(Issued + other.Issued, TotalCents + other.TotalCents);
+    public IssueResult Plus(IssueResult other) => new(checked(Issued + other.Issued), checked(TotalCents + other.TotalCents));
 }
 
 /// <summary>
@@ -70,19 +70,26 @@ public static class ChequeIssuing
         TimeProvider time, int batchSize, int maxBatches, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        // An unknown or closed program answers as such even when no household is left to issue.
-        await CheckAsync(store, programId, time, ct);
         var total = IssueResult.None;
         var batches = 0;
         for (var attempt = 1; ; attempt++)
         {
+            // An unknown or closed program answers as such even when no household is left to issue.
+            var program = await ProgramAsync(store, programId, ct);
             var households = await HouseholdsWithoutChequeAsync(store, programId, ct);
+            // A retry after batches were written ends quietly when the program closed meanwhile: never part and then a failure.
+            if (total.Issued > 0 && program.State == ProgramState.Closed) return total;
+            // Every rule that can refuse the run (state, cheque value, the total) is checked here, before the first batch commits.
+            IssueChequesHandler.RequireIssuable(program, households.Count);
             try
             {
                 foreach (var batch in households.Chunk(batchSize))
                 {
                     if (batches++ == maxBatches) break;
-                    total = total.Plus(await WriteBatchAsync(store, programId, batch, context, time, ct));
+                    // Null: the program closed between two batches. What is issued stays issued (and expires with the
+                    // program); the run ends there as a success for what it did, not as a failure after a partial commit.
+                    if (await WriteBatchAsync(store, programId, batch, context, time, ct) is not { } written) return total;
+                    total = total.Plus(written);
                 }
                 return total;
             }
@@ -94,11 +101,12 @@ public static class ChequeIssuing
         }
     }
 
-    private static async Task<IssueResult> WriteBatchAsync(DocumentStore store, Guid programId, IReadOnlyList<Household> households,
+    private static async Task<IssueResult?> WriteBatchAsync(DocumentStore store, Guid programId, IReadOnlyList<Household> households,
         MessageContext context, TimeProvider time, CancellationToken ct)
     {
-        // The program again for every batch: a program closed halfway stops the run at the handler's rule.
+        // The program again for every batch: a program closed halfway stops the run (quietly: see RunAsync).
         var program = await ProgramAsync(store, programId, ct);
+        if (program.State == ProgramState.Closed) return null;
         var events = IssueChequesHandler.Handle(new IssueCheques(programId), program, households, time.GetUtcNow());
         var streams = events.Appended.Select(e => (e.StreamId, e.Data)).ToList();
         if (streams.Count > 0) await store.BulkStartStreamsAsync<Cheque>(streams, context.Actor, null, ct);

@@ -26,6 +26,7 @@ public static class WebApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = BodyLimits.Default;
+            RequestLimits.ConfigureKestrel(kestrel.Limits);
             kestrel.AddServerHeader = false;
         });
         builder.AddWaardechequeLogging();
@@ -50,6 +51,9 @@ public static class WebApp
         app.UseRequestLogging();
         app.UseWaardechequeProblems();
         app.UseWaardechequePages();
+        // Inside the problem and error pages, so their empty 414/431 and HEAD's answers get the usual shape.
+        app.UseRequestLimits();
+        app.UseHeadAsGet();
         app.UseRouting();
         app.UseAuthentication();
         app.UseActorLogScope();

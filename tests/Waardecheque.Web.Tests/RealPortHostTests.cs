@@ -23,6 +23,34 @@ public sealed class RealPortHostTests : RealPortTests
     }
 
     [Fact]
+    public async Task an_address_over_eight_kilobytes_is_a_414_problem_not_kestrels_empty_answer()
+    {
+        var response = await Client.GetAsync("/health/live?q=" + new string('a', RequestLimits.MaxRequestLineBytes));
+
+        await response.AssertProblemAsync(HttpStatusCode.RequestUriTooLong, "uri_too_long");
+    }
+
+    [Fact]
+    public async Task headers_over_thirty_two_kilobytes_are_a_431_problem_not_kestrels_empty_answer()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        for (var i = 0; i < 5; i++) request.Headers.Add($"X-Filler-{i}", new string('h', 8 * 1024));
+
+        var response = await Client.SendAsync(request);
+
+        await response.AssertProblemAsync(HttpStatusCode.RequestHeaderFieldsTooLarge, "headers_too_large");
+    }
+
+    [Fact]
+    public async Task head_works_on_a_get_route_over_real_kestrel()
+    {
+        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/health/live"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task a_route_can_raise_its_own_body_limit()
     {
         var response = await Client.PostAsync("/probe/big-body", new ByteArrayContent(new byte[2 * 1024 * 1024]));

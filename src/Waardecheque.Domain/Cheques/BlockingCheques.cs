@@ -8,15 +8,16 @@ public sealed record BlockCheque(Guid ChequeId, Guid StaffId, string Reason);
 
 public static class BlockChequeHandler
 {
+    public const int MaxReason = 500;
+
     public static void Validate(BlockCheque cmd) =>
-        new FieldErrors().Check(!string.IsNullOrWhiteSpace(cmd.Reason) && cmd.Reason.Length <= 500, "reason",
-            "Geef een reden van hoogstens 500 tekens.").ThrowIfAny();
+        new FieldErrors().Text(cmd.Reason, "reason", 1, MaxReason, $"Geef een reden van hoogstens {MaxReason} tekens.", TextKind.Long).ThrowIfAny();
 
     public static Events Handle(BlockCheque cmd, Cheque cheque, Program program, DateTimeOffset now)
     {
         Validate(cmd);
         Rule.Require(cheque.StateIn(program) is ChequeState.Issued or ChequeState.Activated, ErrorCodes.InvalidState,
             "Alleen een uitgegeven of geactiveerde cheque kan geblokkeerd worden.");
-        return new Events { { cheque.Id, new ChequeBlocked(cheque.Id, cmd.Reason.Trim(), cmd.StaffId, now) } };
+        return new Events { { cheque.Id, new ChequeBlocked(cheque.Id, Text.Clean(cmd.Reason, TextKind.Long), cmd.StaffId, now) } };
     }
 }

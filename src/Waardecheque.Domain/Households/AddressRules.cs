@@ -49,10 +49,11 @@ public static partial class AddressRules
 
     public static Result Street(string? input)
     {
+        // Checked before collapsing: Collapse would turn a tab into a space and hide it.
+        if (!Text.IsReadable(input?.Trim())) return Result.Error("De straatnaam bevat onleesbare tekens.");
         var s = Collapse(input);
         if (s.Length == 0) return Result.Error("De straatnaam ontbreekt.");
         if (s.Length > MaxStreetLength) return Result.Error($"Een straatnaam is hoogstens {MaxStreetLength} tekens.");
-        if (s.Any(char.IsControl)) return Result.Error("De straatnaam bevat onleesbare tekens.");
         return Result.Ok(s);
     }
 

@@ -13,6 +13,8 @@ public sealed record MarkExpensePaid(Guid IdeaId, Guid ExpenseId, Guid StaffId, 
 /// <summary>Four eyes: whoever submitted an expense (a connector on behalf) never also decides or pays it.</summary>
 public static class DecideExpenseHandler
 {
+    public const int MaxReason = 2000, MaxReference = 200;
+
     public static Events Handle(ApproveExpense cmd, Idea idea, DateTimeOffset now)
     {
         var expense = Submitted(idea, cmd.ExpenseId, cmd.StaffId);
@@ -20,19 +22,18 @@ public static class DecideExpenseHandler
     }
 
     public static void Validate(RejectExpense cmd) =>
-        new FieldErrors().Check(!string.IsNullOrWhiteSpace(cmd.Reason) && cmd.Reason.Length <= 2000, "reason",
-            "Geef een reden (hoogstens 2000 tekens).").ThrowIfAny();
+        new FieldErrors().Text(cmd.Reason, "reason", 1, MaxReason, $"Geef een reden (hoogstens {MaxReason} tekens).", TextKind.Long).ThrowIfAny();
 
     public static Events Handle(RejectExpense cmd, Idea idea, DateTimeOffset now)
     {
         Validate(cmd);
         var expense = Submitted(idea, cmd.ExpenseId, cmd.StaffId);
-        return new Events { { idea.Id, new ExpenseRejected(idea.Id, expense.ExpenseId, expense.AmountCents, cmd.Reason.Trim(), cmd.StaffId, now) } };
+        return new Events { { idea.Id, new ExpenseRejected(idea.Id, expense.ExpenseId, expense.AmountCents, Text.Clean(cmd.Reason, TextKind.Long), cmd.StaffId, now) } };
     }
 
     public static void Validate(MarkExpensePaid cmd) =>
-        new FieldErrors().Check(!string.IsNullOrWhiteSpace(cmd.PaymentReference) && cmd.PaymentReference.Length <= 200,
-            "reference", "Geef het betalingskenmerk.").ThrowIfAny();
+        new FieldErrors().Text(cmd.PaymentReference, "reference", 1, MaxReference,
+            $"Geef het betalingskenmerk (hoogstens {MaxReference} tekens).").ThrowIfAny();
 
     public static Events Handle(MarkExpensePaid cmd, Idea idea, DateTimeOffset now)
     {
@@ -40,7 +41,7 @@ public static class DecideExpenseHandler
         var expense = Find(idea, cmd.ExpenseId);
         Rule.Require(expense.State == ExpenseState.Approved, ErrorCodes.InvalidState, "Alleen een goedgekeurde uitgave kan betaald worden.");
         Rule.Require(expense.SubmittedByStaffId != cmd.StaffId, ErrorCodes.SamePerson, "Wie een uitgave indiende, betaalt hem niet ook uit.");
-        return new Events { { idea.Id, new ExpensePaid(idea.Id, expense.ExpenseId, expense.AmountCents, cmd.PaymentReference.Trim(), cmd.StaffId, now) } };
+        return new Events { { idea.Id, new ExpensePaid(idea.Id, expense.ExpenseId, expense.AmountCents, Text.Clean(cmd.PaymentReference), cmd.StaffId, now) } };
     }
 
     private static Expense Submitted(Idea idea, Guid expenseId, Guid staffId)

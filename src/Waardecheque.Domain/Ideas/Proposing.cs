@@ -14,15 +14,15 @@ public static class ProposeIdeaHandler
 
     public static void Validate(ProposeIdea cmd)
     {
-        var title = cmd.Title?.Trim() ?? "";
         new FieldErrors()
-            .Check(title.Length is >= MinTitle and <= MaxTitle, "title", $"Een titel is {MinTitle} tot {MaxTitle} tekens.")
-            .Check(!title.Any(char.IsControl), "title", "De titel bevat onleesbare tekens.")
-            .Check((cmd.Description?.Length ?? 0) <= MaxDescription, "description", $"Een beschrijving is hoogstens {MaxDescription} tekens.")
+            .Text(cmd.Title, "title", MinTitle, MaxTitle, $"Een titel is {MinTitle} tot {MaxTitle} tekens.")
+            .Text(cmd.Description, "description", 0, MaxDescription, $"Een beschrijving is hoogstens {MaxDescription} tekens.", TextKind.Long)
             .Check(cmd.Scope is not null && Enum.IsDefined(cmd.Scope.Kind), "scope.kind", "Kies een straat of een hele buurt.")
-            .Check(!string.IsNullOrWhiteSpace(cmd.Scope?.BuurtCode), "scope.buurtCode", "Kies een buurt.")
+            .Text(cmd.Scope?.BuurtCode, "scope.buurtCode", 1, 20, "Kies een buurt.")
             .Check(cmd.Scope is null || cmd.Scope.Kind != ScopeKind.Street || !string.IsNullOrWhiteSpace(cmd.Scope.Street),
                 "scope.street", "Kies een straat.")
+            .Text(cmd.Scope?.Street, "scope.street", 0, Households.AddressRules.MaxStreetLength,
+                $"Een straatnaam is hoogstens {Households.AddressRules.MaxStreetLength} tekens.")
             .Check(cmd.TargetCents > 0, "targetCents", "Het doelbedrag moet meer dan 0 cent zijn.")
             .ThrowIfAny();
     }
@@ -45,7 +45,7 @@ public static class ProposeIdeaHandler
             "Je kunt alleen een idee voorstellen voor je eigen straat of buurt.");
 
         var events = new Events();
-        events.Start<Idea>(cmd.IdeaId, new IdeaProposed(cmd.IdeaId, program.Id, cmd.Title.Trim(), cmd.Description?.Trim() ?? "",
+        events.Start<Idea>(cmd.IdeaId, new IdeaProposed(cmd.IdeaId, program.Id, Text.Clean(cmd.Title), Text.Clean(cmd.Description, TextKind.Long),
             scope, cmd.TargetCents, cmd.Deadline, cheque.Id, cheque.HouseholdId, now, cmd.OnBehalfOfStaffId));
         // Without moderation an idea is open at once: the same stream gets its approval in the same transaction.
         if (!rules.Moderation) ApproveIdeaHandler.Open(cmd.IdeaId, cmd.Deadline, approvedBy: null, now, events);

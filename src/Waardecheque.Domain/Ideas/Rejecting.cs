@@ -8,9 +8,11 @@ public sealed record RejectIdea(Guid IdeaId, Guid StaffId, string Reason);
 
 public static class RejectIdeaHandler
 {
+    public const int MaxReason = 2000;
+
     public static void Validate(RejectIdea cmd) =>
-        new FieldErrors().Check(!string.IsNullOrWhiteSpace(cmd.Reason) && cmd.Reason.Length <= 2000, "reason",
-            "Geef een reden (hoogstens 2000 tekens); de bewoner ziet die.").ThrowIfAny();
+        new FieldErrors().Text(cmd.Reason, "reason", 1, MaxReason, $"Geef een reden (hoogstens {MaxReason} tekens); de bewoner ziet die.",
+            TextKind.Long).ThrowIfAny();
 
     public static Events Handle(RejectIdea cmd, Idea idea, DateTimeOffset now)
     {
@@ -18,7 +20,7 @@ public static class RejectIdeaHandler
         Rule.Require(idea.State is IdeaState.Submitted or IdeaState.Open, ErrorCodes.InvalidState,
             "Alleen een voorgesteld of open idee kan afgewezen worden.");
         var events = new Events();
-        Release.AllOf(idea, new IdeaRejected(idea.Id, cmd.Reason.Trim(), cmd.StaffId, now), ReleaseReason.Rejected, now, events);
+        Release.AllOf(idea, new IdeaRejected(idea.Id, Text.Clean(cmd.Reason, TextKind.Long), cmd.StaffId, now), ReleaseReason.Rejected, now, events);
         return events;
     }
 }

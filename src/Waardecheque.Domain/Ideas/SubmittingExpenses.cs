@@ -11,12 +11,14 @@ public sealed record SubmitExpense(Guid IdeaId, Guid ExpenseId, Guid SubmittedBy
 
 public static class SubmitExpenseHandler
 {
+    public const int MaxPayee = 200, MaxDescription = 2000;
+
     public static void Validate(SubmitExpense cmd)
     {
         Rule.Require(cmd.AmountCents > 0, ErrorCodes.InvalidAmount, "Een uitgave is een bedrag van meer dan 0 cent.");
         new FieldErrors()
-            .Check(!string.IsNullOrWhiteSpace(cmd.Payee) && cmd.Payee.Length <= 200, "payee", "Aan wie is betaald? (hoogstens 200 tekens)")
-            .Check(!string.IsNullOrWhiteSpace(cmd.Description) && cmd.Description.Length <= 2000, "description", "Waarvoor is betaald? (hoogstens 2000 tekens)")
+            .Text(cmd.Payee, "payee", 1, MaxPayee, $"Aan wie is betaald? (hoogstens {MaxPayee} tekens)")
+            .Text(cmd.Description, "description", 1, MaxDescription, $"Waarvoor is betaald? (hoogstens {MaxDescription} tekens)", TextKind.Long)
             .Check(!string.IsNullOrWhiteSpace(cmd.ReceiptReference), "receipt", "Voeg de bon of factuur toe.")
             .ThrowIfAny();
     }
@@ -34,7 +36,7 @@ public static class SubmitExpenseHandler
 
         return new Events
         {
-            { idea.Id, new ExpenseSubmitted(idea.Id, cmd.ExpenseId, cmd.AmountCents, cmd.Payee.Trim(), cmd.Description.Trim(),
+            { idea.Id, new ExpenseSubmitted(idea.Id, cmd.ExpenseId, cmd.AmountCents, Text.Clean(cmd.Payee), Text.Clean(cmd.Description, TextKind.Long),
                 cmd.ReceiptReference, cmd.SubmittedByHouseholdId, cmd.OnBehalfOfStaffId, now) },
         };
     }

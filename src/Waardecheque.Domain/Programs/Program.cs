@@ -19,7 +19,7 @@ public sealed record ProgramRules(
 
     /// <summary>The smallest target an idea may have: every required household pledging the minimum.</summary>
     [JsonIgnore]
-    public long MinIdeaTargetCents => MinHouseholdsPerIdea * MinPledgeCents;
+    public long MinIdeaTargetCents => Money.Times(MinHouseholdsPerIdea, MinPledgeCents);
 }
 
 public enum ProgramState { Draft, Open, Closed }

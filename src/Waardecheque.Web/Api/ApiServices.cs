@@ -27,7 +27,13 @@ public static class ApiServices
     public static IServiceCollection AddWaardechequeApi(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false)));
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            // The web defaults read "150" as 150; a number is a JSON number here, so a client's bug is not guessed at.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // {"amountCents":1,"amountCents":5000}: which one did the client mean? Neither: the body is refused (400).
+            o.SerializerOptions.AllowDuplicateProperties = false;
+        });
         services.AddStartupTask<ApiSchema>();
         services.AddSingleton<IdempotentRequests>();
         services.AddSingleton<Receipts>();

@@ -21,18 +21,7 @@ public sealed class StaffAccounts(NpgsqlDataSource db, DbSchema schema, StaffPas
     /// </summary>
     public async Task<StaffMember?> VerifyAsync(string email, string password, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand($"select id, email, role, created, password_hash from {_table} where email = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = NormalizeEmail(email) });
-        StaffMember? member = null;
-        string? hash = null;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                member = Read(reader);
-                hash = reader.GetString(4);
-            }
-        }
+        var (member, hash) = await FindAsync(NormalizeEmail(email), cancellationToken);
         if (member is null || hash is null)
         {
             passwords.VerifyDecoy(password);
@@ -48,6 +37,17 @@ public sealed class StaffAccounts(NpgsqlDataSource db, DbSchema schema, StaffPas
             default:
                 return null;
         }
+    }
+
+    private async Task<(StaffMember? Member, string? Hash)> FindAsync(string email, CancellationToken ct)
+    {
+        // No account has an unreadable email (the text rule refuses one when staff are added), and PostgreSQL refuses a
+        // NUL in a parameter: such an email is simply unknown, from the pages as from the API.
+        if (!Waardecheque.Domain.Text.IsReadable(email)) return (null, null);
+        await using var command = db.CreateCommand($"select id, email, role, created, password_hash from {_table} where email = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = email });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (Read(reader), reader.GetString(4)) : (null, null);
     }
 
     /// <summary>Adds a staff member; a second account with the same email is a 409 <c>conflict</c>.</summary>

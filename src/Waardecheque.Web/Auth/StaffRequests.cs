@@ -20,7 +20,8 @@ public static class StaffRequestRules
     public const int MaxPasswordLength = PasswordPolicy.MaxLength;
 
     public static IReadOnlyDictionary<string, string[]> Check(StaffLoginRequest r) => Errors(
-        ("email", string.IsNullOrWhiteSpace(r.Email) ? "Vul uw e-mailadres in." : null),
+        ("email", string.IsNullOrWhiteSpace(r.Email) ? "Vul uw e-mailadres in."
+            : r.Email.Length > 254 || !Waardecheque.Domain.Text.IsReadable(r.Email.Trim()) ? "Vul een geldig e-mailadres in." : null),
         ("password", string.IsNullOrEmpty(r.Password) ? "Vul uw wachtwoord in." : null));
 
     public static IReadOnlyDictionary<string, string[]> Check(AddStaffRequest r) => Errors(
@@ -29,7 +30,7 @@ public static class StaffRequestRules
         ("role", Roles.IsStaffRole(r.Role) ? null : "Kies een rol: admin, moderator of auditor."));
 
     public static bool IsPlausibleEmail(string? email) =>
-        email is { Length: >= 3 and <= 254 } && email == email.Trim() && !email.Any(char.IsWhiteSpace)
+        email is { Length: >= 3 and <= 254 } && email == email.Trim() && Waardecheque.Domain.Text.IsReadable(email) && !email.Any(char.IsWhiteSpace)
         && email.Count(c => c == '@') == 1 && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email
         && parsed.Host.Contains('.');
 

@@ -15,6 +15,8 @@ public static class ProblemCodes
     public const string MethodNotAllowed = "method_not_allowed";
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string UriTooLong = "uri_too_long";
+    public const string HeadersTooLarge = "headers_too_large";
     public const string InternalError = "internal_error";
     public const string Unavailable = "unavailable";
     public const string NotReady = "not_ready";
@@ -29,6 +31,8 @@ public static class ProblemCodes
         409 => Conflict,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,
+        414 => UriTooLong,
+        431 => HeadersTooLarge,
         429 => RateLimited,
         503 => Unavailable,
         >= 500 => InternalError,
@@ -45,6 +49,8 @@ public static class ProblemCodes
         409 => "Conflict",
         413 => "Aanvraag te groot",
         415 => "Formaat niet ondersteund",
+        414 => "Adres te lang",
+        431 => "Kopregels te groot",
         422 => "Niet toegestaan volgens de regels",
         429 => "Te veel pogingen",
         503 => "Tijdelijk niet beschikbaar",
@@ -62,6 +68,8 @@ public static class ProblemCodes
         409 => "De aanvraag botst met de huidige toestand. Laad de gegevens opnieuw en probeer het nog eens.",
         413 => "De aanvraag is te groot.",
         415 => "Dit formaat wordt hier niet ondersteund.",
+        414 => "Het adres van de aanvraag is te lang (hoogstens 8 KB met de zoekvragen).",
+        431 => "De kopregels (headers) van de aanvraag zijn te groot (hoogstens 100 regels, samen 32 KB).",
         429 => "Te veel mislukte pogingen. Wacht even en probeer het dan opnieuw.",
         503 => "De dienst is tijdelijk niet beschikbaar. Probeer het zo opnieuw.",
         >= 500 => "Er ging aan onze kant iets mis. Probeer het later opnieuw.",

@@ -28,6 +28,19 @@ internal static class OpenApiSetup
             };
             return Task.CompletedTask;
         });
+        // Request bodies read cents as decimal only so that a fraction is the rule's invalid_amount (P1) and not an
+        // unreadable body; on the wire a cent amount is a whole number, and the document says so.
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            var type = context.JsonTypeInfo.Type;
+            if ((Nullable.GetUnderlyingType(type) ?? type) == typeof(decimal))
+            {
+                schema.Type = JsonSchemaType.Integer | (schema.Type & JsonSchemaType.Null);
+                schema.Format = "int64";
+                schema.Pattern = null;
+            }
+            return Task.CompletedTask;
+        });
         options.AddOperationTransformer((operation, context, _) =>
         {
             if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any())

@@ -53,7 +53,7 @@ public static class ErrorPages
         {
             404 => (t["errpage.404.title"], t["errpage.404.text"]),
             400 when HttpMethods.IsPost(http.Request.Method) => (t["errpage.form.title"], t["errpage.form.text"]),
-            400 => (t["errpage.400.title"], t["errpage.400.text"]),
+            400 or 414 or 431 => (t["errpage.400.title"], t["errpage.400.text"]),
             401 or 403 => (t["errpage.403.title"], t["errpage.403.text"]),
             429 => (t["errpage.429.title"], t["errpage.429.text"]),
             503 => (t["errpage.503.title"], t["errpage.503.text"]),

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain;
+using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels.Queries;
@@ -81,6 +82,12 @@ internal sealed class IdeaEndpoints : IEndpointModule
         string? state)
     {
         var ct = http.RequestAborted;
+        // Filters are typed text like any other (DOMAIN.md): a NUL would otherwise reach PostgreSQL, which refuses it.
+        new FieldErrors()
+            .Text(buurt, "buurt", 0, 20, "Een buurtcode is BU gevolgd door 8 cijfers.")
+            .Text(street, "street", 0, AddressRules.MaxStreetLength, $"Een straatnaam is hoogstens {AddressRules.MaxStreetLength} tekens.")
+            .Text(state, "state", 0, 200, "Geef een of meer toestanden, gescheiden door komma's.")
+            .ThrowIfAny();
         var db = holder.Store.DataSource;
         var program = await ProgramQueries.GetAsync(db, id, ct, withCounts: false);
         if (program is null || (program.State == "Draft" && !http.User.IsStaff())) throw ApiProblemException.NotFound("Deze regeling bestaat niet.");

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Waardecheque.Web.Hosting;
+
+/// <summary>
+/// HEAD on every GET route (RFC 9110: a server that answers GET answers HEAD): endpoints are mapped for GET only, so a
+/// HEAD request is routed as GET and its body is thrown away, leaving status and headers as GET would send them.
+/// The method is HEAD again before the request log records it.
+/// </summary>
+public static class HeadRequests
+{
+    public static IApplicationBuilder UseHeadAsGet(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (!HttpMethods.IsHead(http.Request.Method))
+        {
+            await next();
+            return;
+        }
+        var original = http.Features.Get<IHttpResponseBodyFeature>()!;
+        http.Request.Method = HttpMethods.Get;
+        // Kestrel writes no body for a HEAD request anyway; the in-memory test host does, so the body goes nowhere here.
+        http.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null, original));
+        try
+        {
+            await next();
+        }
+        finally
+        {
+            // The body stays discarded: a problem written further out (the exception handler) must not get one either.
+            http.Request.Method = HttpMethods.Head;
+        }
+    });
+}
