@@ -9,6 +9,14 @@ namespace Waardecheque.Web.Hosting;
 /// </summary>
 public static class HeadRequests
 {
+    private const string Marker = "Waardecheque.HeadRequest";
+
+    /// <summary>
+    /// True for a HEAD request routed as GET. A route whose body discloses something (a cheque code) checks this so
+    /// that a HEAD, which sends no body, neither does the work nor records a disclosure that never happened.
+    /// </summary>
+    public static bool IsHead(HttpContext http) => http.Items.ContainsKey(Marker);
+
     public static IApplicationBuilder UseHeadAsGet(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
         if (!HttpMethods.IsHead(http.Request.Method))
@@ -18,6 +26,7 @@ public static class HeadRequests
         }
         var original = http.Features.Get<IHttpResponseBodyFeature>()!;
         http.Request.Method = HttpMethods.Get;
+        http.Items[Marker] = true;
         // Kestrel writes no body for a HEAD request anyway; the in-memory test host does, so the body goes nowhere here.
         http.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null, original));
         try

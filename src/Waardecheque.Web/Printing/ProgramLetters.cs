@@ -4,6 +4,7 @@ using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Api.Cheques;
 using Waardecheque.Web.Domain;
+using Waardecheque.Web.Hosting;
 
 namespace Waardecheque.Web.Printing;
 
@@ -20,6 +21,10 @@ public sealed class ProgramLetters(StoreHolder holder, CommandBus bus, CodeKey k
         var db = holder.Store.DataSource;
         var program = await ProgramQueries.GetAsync(db, programId, ct, withCounts: false);
         if (program is null) return false;
+        response.ContentType = "application/pdf";
+        response.Headers.ContentDisposition = $"attachment; filename=\"brieven-{programId}.pdf\"";
+        response.Headers.CacheControl = "no-store";
+        if (HeadRequests.IsHead(response.HttpContext)) return true;   // no body, so no code is shown: nothing to print or record
         var codeKey = key.Bytes;
         var letter = new LetterProgram(Municipalities.SenderName(program.MunicipalityCode, config), program.Name, program.ChequeValueCents,
             program.Rules.MinHouseholdsPerIdea, program.ClosesAt, ApiServices.PublicBaseUrl(config), config[Municipalities.WalkInPointKey]);
@@ -31,9 +36,6 @@ public sealed class ProgramLetters(StoreHolder holder, CommandBus bus, CodeKey k
         foreach (var run in addresses.Chunk(DiscloseCodesHandler.MaxChequesPerCommand))
             await bus.InvokeAsync(new DiscloseCodes([.. run.Select(a => a.ChequeId)], CodeDisclosure.Letter, staffId), context, ct);
 
-        response.ContentType = "application/pdf";
-        response.Headers.ContentDisposition = $"attachment; filename=\"brieven-{programId}.pdf\"";
-        response.Headers.CacheControl = "no-store";
         await LetterPrinter.WriteAsync(letter,
             addresses.Select(a => new LetterRecipient(a.Line, a.Postcode, city, ChequeCode.Derive(codeKey, a.ChequeId).ToString())),
             response.Body, ct);

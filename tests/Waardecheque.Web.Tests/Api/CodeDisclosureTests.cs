@@ -64,6 +64,24 @@ public sealed class CodeDisclosureTests(CodeDisclosureWorld w) : IClassFixture<C
     }
 
     [Fact]
+    public async Task a_head_request_shows_no_code_and_so_records_no_disclosure()
+    {
+        var programId = await w.OpenProgramAsync();   // its own cheques: no other test prints their letters
+        var chequeId = ApiWorld.ChequeOf(programId, "Rozentuin", 1);
+
+        var qr = await w.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/api/v1/cheques/{chequeId}/qr.png")
+            { Headers = { Authorization = new("Bearer", w.Admin) } });
+        var letters = await w.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/api/v1/programs/{programId}/letters.pdf")
+            { Headers = { Authorization = new("Bearer", w.Admin) } });
+
+        Assert.Equal((HttpStatusCode.OK, "image/png"), (qr.StatusCode, qr.Content.Headers.ContentType?.MediaType));
+        Assert.Equal((HttpStatusCode.OK, "application/pdf"), (letters.StatusCode, letters.Content.Headers.ContentType?.MediaType));
+        Assert.Empty(await qr.Content.ReadAsByteArrayAsync());
+        Assert.Empty(await DisclosuresAsync(chequeId, "QrCode"));
+        Assert.Empty(await DisclosuresAsync(chequeId, "Letter"));
+    }
+
+    [Fact]
     public async Task a_connector_cannot_read_the_events_of_a_cheque()
     {
         var chequeId = ApiWorld.ChequeOf(w.ProgramId, "Rozentuin", 5);

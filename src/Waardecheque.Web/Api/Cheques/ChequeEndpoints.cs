@@ -118,9 +118,10 @@ internal sealed class ChequeEndpoints : IEndpointModule
     {
         _ = await ChequeQueries.GetAsync(holder.Store.DataSource, id, http.RequestAborted)
             ?? throw ApiProblemException.NotFound("Deze cheque bestaat niet.");
-        // On the cheque's record before the picture leaves (DOMAIN.md "Who sees a code").
-        await bus.InvokeAsync(new DiscloseCodes([id], CodeDisclosure.QrCode, ApiText.StaffId(http.User)), ApiServices.Context(http),
-            http.RequestAborted);
+        // On the cheque's record before the picture leaves (DOMAIN.md "Who sees a code"); a HEAD sends no picture.
+        if (!HeadRequests.IsHead(http))
+            await bus.InvokeAsync(new DiscloseCodes([id], CodeDisclosure.QrCode, ApiText.StaffId(http.User)), ApiServices.Context(http),
+                http.RequestAborted);
         var url = ChequeUrls.For(ApiServices.PublicBaseUrl(config), ChequeCode.Derive(key.Bytes, id).ToString());
         // The picture is the cheque's secret: no cache may keep it.
         http.Response.Headers.CacheControl = "no-store";
