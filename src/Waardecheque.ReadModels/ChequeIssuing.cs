@@ -90,8 +90,9 @@ public static class ChequeIssuing
                 }
                 return total;
             }
-            catch (Exception e) when (attempt < Attempts && IsDuplicate(e))
+            catch (Exception e) when (IsDuplicate(e))
             {
+                if (attempt >= Attempts) throw new JasperFx.ConcurrencyException("Another run keeps issuing these households' cheques first.", e);
                 // A writer without the lock issued some of these households first; ask again which are left.
                 batches--;
                 await CatchUpAsync(store, programId, ct);

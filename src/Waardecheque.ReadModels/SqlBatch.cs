@@ -67,7 +67,12 @@ internal sealed class SqlBatch(IDocumentOperations operations)
                     target.NpgsqlDbType = typed.NpgsqlDbType;
                     target.Value = typed.Value ?? DBNull.Value;
                 }
-                else target.Value = Normalise(_args[i]);
+                else
+                {
+                    // Weasel hands out text parameters; let Npgsql infer the type from the value instead.
+                    target.ResetDbType();
+                    target.Value = Normalise(_args[i]);
+                }
             }
         }
 

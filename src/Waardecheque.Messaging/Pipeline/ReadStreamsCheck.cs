@@ -41,7 +41,9 @@ internal static class ReadStreamsCheck
         {
             var parameters = builder.AppendWithDbParameters("call wc_assert_streams_unchanged(^, ^)", '^');
             parameters[0].Value = ids;
+            ((NpgsqlParameter)parameters[0]).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid;
             parameters[1].Value = versions;
+            ((NpgsqlParameter)parameters[1]).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint;
         }
 
         public Type DocumentType => typeof(Marten.Storage.StorageFeatures);
