@@ -76,10 +76,10 @@ public static class DomainEvents
     /// <summary>Folds one event into an aggregate (null before the stream's first event), whatever its type.</summary>
     public static object Evolve(Type aggregateType, object? state, object evt) => aggregateType switch
     {
-        _ when aggregateType == typeof(Program) => Program.Evolve((Program?)state, evt),
-        _ when aggregateType == typeof(HouseholdRegister) => HouseholdRegister.Evolve((HouseholdRegister?)state, evt),
-        _ when aggregateType == typeof(Cheque) => Cheque.Evolve((Cheque?)state, evt),
-        _ when aggregateType == typeof(Idea) => Idea.Evolve((Idea?)state, evt),
+        _ when aggregateType == typeof(Program) => Program.Fold((Program?)state, evt),
+        _ when aggregateType == typeof(HouseholdRegister) => HouseholdRegister.Fold((HouseholdRegister?)state, evt),
+        _ when aggregateType == typeof(Cheque) => Cheque.Fold((Cheque?)state, evt),
+        _ when aggregateType == typeof(Idea) => Idea.Fold((Idea?)state, evt),
         _ => throw new ArgumentException($"{aggregateType.Name} is not an aggregate of this domain.", nameof(aggregateType)),
     };
 }

@@ -1,8 +1,9 @@
+using System.Text.Json;
+using JasperFx.Events;
 using Npgsql;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Programs;
-using Waardecheque.EventStore;
 using Waardecheque.Messaging;
 
 namespace Waardecheque.ReadModels;
@@ -17,11 +18,13 @@ public sealed record IssueResult(int Issued, long TotalCents)
 /// <summary>
 /// Issues a cheque to every household of a program that has none yet, in batches. The rules are the pure
 /// <see cref="IssueChequesHandler"/>'s; this is only the bulk path around it: one query for the households without a
-/// cheque, then per batch one <c>BulkStartStreamsAsync</c> (COPY) for their cheque streams, each batch its own
-/// transaction. So a run that stops halfway (a crash, a restart) has issued whole batches, and the next run simply
-/// continues with the households still without a cheque. Cheque ids follow from program and household, so even two
-/// runs at once can never issue twice: the loser's COPY hits the existing streams, and it asks again which
-/// households are left. A run normally holds the program's <see cref="IssuingLock"/>, so two runs do not even try.
+/// cheque, then per batch Marten's bulk event append (<c>BulkInsertEventsAsync</c>: binary COPY into mt_streams and
+/// mt_events in one transaction, the hash chain written by its trigger in that transaction), then the batch's
+/// rm_cheques rows by COPY. Marten's bulk append runs no projection and takes no caller transaction, so the rows follow
+/// in a transaction of their own; a run that died in between leaves cheque streams without rows, which the next run
+/// writes first (<see cref="CatchUpAsync"/>). Cheque ids follow from program and household, so even two runs at once
+/// can never issue twice: the loser's COPY hits the existing stream ids (mt_streams' primary key), and it asks again
+/// which households are left. A run normally holds the program's <see cref="IssuingLock"/>, so two runs do not even try.
 /// </summary>
 public static class ChequeIssuing
 {
@@ -31,7 +34,7 @@ public static class ChequeIssuing
     private const int Attempts = 3;
 
     /// <summary>All of it, in the caller's time: waits for a run already busy, then issues what that run left.</summary>
-    public static async Task<IssueResult> IssueAsync(DocumentStore store, Guid programId, MessageContext context,
+    public static async Task<IssueResult> IssueAsync(WaardechequeStore store, Guid programId, MessageContext context,
         TimeProvider time, CancellationToken ct = default, int batchSize = DefaultBatchSize)
     {
         await using var held = await IssuingLock.TakeAsync(store.DataSource, programId, ct);
@@ -39,7 +42,7 @@ public static class ChequeIssuing
     }
 
     /// <summary>All of it, batch after batch, for the program whose lock the caller holds.</summary>
-    public static Task<IssueResult> IssueAsync(IssuingLock held, DocumentStore store, MessageContext context,
+    public static Task<IssueResult> IssueAsync(IssuingLock held, WaardechequeStore store, MessageContext context,
         TimeProvider time, int batchSize, CancellationToken ct) =>
         RunAsync(store, held.ProgramId, context, time, batchSize, int.MaxValue, ct);
 
@@ -47,7 +50,7 @@ public static class ChequeIssuing
     /// One batch (one transaction) of at most <paramref name="batchSize"/> households without a cheque: what a run
     /// does at a time, so a run that is stopped has issued exactly its finished batches.
     /// </summary>
-    public static Task<IssueResult> IssueBatchAsync(DocumentStore store, Guid programId, MessageContext context,
+    public static Task<IssueResult> IssueBatchAsync(WaardechequeStore store, Guid programId, MessageContext context,
         TimeProvider time, int batchSize, CancellationToken ct = default) =>
         RunAsync(store, programId, context, time, batchSize, 1, ct);
 
@@ -55,7 +58,7 @@ public static class ChequeIssuing
     /// Whether issuing may start at all (the program exists and the handler's rules allow it), so a run about to
     /// start in the background can say so to the person who pressed, instead of failing where nobody sees it.
     /// </summary>
-    public static async Task CheckAsync(DocumentStore store, Guid programId, TimeProvider time, CancellationToken ct)
+    public static async Task CheckAsync(WaardechequeStore store, Guid programId, TimeProvider time, CancellationToken ct)
     {
         var program = await ProgramAsync(store, programId, ct);
         IssueChequesHandler.Handle(new IssueCheques(programId), program, [], time.GetUtcNow());
@@ -66,10 +69,12 @@ public static class ChequeIssuing
     /// written in batches. Asking per batch instead costs a plan that depends on statistics the tables do not have
     /// yet right after an import: 0.1–0.5 s per batch. Only after a collision with another writer is it asked again.
     /// </summary>
-    private static async Task<IssueResult> RunAsync(DocumentStore store, Guid programId, MessageContext context,
+    private static async Task<IssueResult> RunAsync(WaardechequeStore store, Guid programId, MessageContext context,
         TimeProvider time, int batchSize, int maxBatches, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        // A run stopped between Marten's bulk append and its rows gets its rows first.
+        await CatchUpAsync(store, programId, ct);
         var total = IssueResult.None;
         var batches = 0;
         for (var attempt = 1; ; attempt++)
@@ -93,34 +98,89 @@ public static class ChequeIssuing
                 }
                 return total;
             }
-            catch (ConcurrencyException) when (attempt < Attempts)
+            catch (Exception e) when (IsDuplicate(e))
             {
+                if (attempt >= Attempts) throw new JasperFx.ConcurrencyException("Another run keeps issuing these households' cheques first.", e);
                 // A writer without the lock issued some of these households first; ask again which are left.
                 batches--;
+                await CatchUpAsync(store, programId, ct);
             }
         }
     }
 
-    private static async Task<IssueResult?> WriteBatchAsync(DocumentStore store, Guid programId, IReadOnlyList<Household> households,
+    private static async Task<IssueResult?> WriteBatchAsync(WaardechequeStore store, Guid programId, IReadOnlyList<Household> households,
         MessageContext context, TimeProvider time, CancellationToken ct)
     {
         // The program again for every batch: a program closed halfway stops the run (quietly: see RunAsync).
         var program = await ProgramAsync(store, programId, ct);
         if (program.State == ProgramState.Closed) return null;
         var events = IssueChequesHandler.Handle(new IssueCheques(programId), program, households, time.GetUtcNow());
-        var streams = events.Appended.Select(e => (e.StreamId, e.Data)).ToList();
-        if (streams.Count > 0) await store.BulkStartStreamsAsync<Cheque>(streams, context.Actor, null, ct);
-        return new IssueResult(streams.Count, streams.Sum(s => ((ChequeIssued)s.Data).ValueCents));
+        var issued = events.Appended.Select(e => (ChequeIssued)e.Data).ToList();
+        if (issued.Count == 0) return IssueResult.None;
+
+        var streams = events.Appended.Select(e =>
+        {
+            var stream = StreamAction.Start((IEventRegistry)store.Marten.Options.Events, e.StreamId, e.Data);
+            stream.AggregateType = typeof(Cheque);
+            foreach (var evt in stream.Events)
+            {
+                evt.UserName = context.Actor;
+                evt.CorrelationId = context.CorrelationId;
+                evt.CausationId = "issue_cheques";
+            }
+            return stream;
+        }).ToList();
+        await store.Marten.BulkInsertEventsAsync(streams, streams.Count, ct);
+
+        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            await ChequesProjection.CopyIssuedAsync(conn, issued, store.Lookup, ct);
+            await tx.CommitAsync(ct);
+        }
+        return new IssueResult(issued.Count, issued.Sum(c => c.ValueCents));
     }
 
-    private static async Task<Program> ProgramAsync(DocumentStore store, Guid programId, CancellationToken ct)
+    /// <summary>
+    /// Writes the rm_cheques rows of cheques whose streams exist but whose rows do not: a run stopped between Marten's
+    /// bulk append and its rows. Through the cheques projection itself, so the rows are exactly what it makes inline.
+    /// </summary>
+    public static async Task<int> CatchUpAsync(WaardechequeStore store, Guid programId, CancellationToken ct = default)
+    {
+        var missing = new List<IEvent>();
+        await using (var cmd = store.DataSource.CreateCommand("""
+            select e.data::text from mt_events e
+            where e.type = 'cheque_issued' and (e.data ->> 'programId')::uuid = $1
+              and not exists (select 1 from rm_cheques c where c.id = e.stream_id)
+            """))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = programId });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                missing.Add(new Event<ChequeIssued>(JsonSerializer.Deserialize<ChequeIssued>(reader.GetString(0), MessageJson.Options)!));
+        }
+        if (missing.Count == 0) return 0;
+        await using var session = store.LightweightSession();
+        await store.ReadModels.OfType<ChequesProjection>().Single().ApplyAsync(session, missing, ct);
+        await session.SaveChangesAsync(ct);
+        return missing.Count;
+    }
+
+    private static bool IsDuplicate(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }) return true;
+        return false;
+    }
+
+    private static async Task<Program> ProgramAsync(WaardechequeStore store, Guid programId, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         return await session.Events.FetchLatest<Program>(programId, ct) ?? throw new AggregateNotFoundException(typeof(Program), programId);
     }
 
     /// <summary>The program's households that have no cheque yet, in postcode order.</summary>
-    public static async Task<IReadOnlyList<Household>> HouseholdsWithoutChequeAsync(DocumentStore store, Guid programId,
+    public static async Task<IReadOnlyList<Household>> HouseholdsWithoutChequeAsync(WaardechequeStore store, Guid programId,
         CancellationToken ct = default)
     {
         await using var cmd = store.DataSource.CreateCommand("""

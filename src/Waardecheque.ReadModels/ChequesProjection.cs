@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Waardecheque.Domain.Cheques;
-using Waardecheque.EventStore;
+using JasperFx.Events;
 
 namespace Waardecheque.ReadModels;
 
@@ -11,11 +11,11 @@ namespace Waardecheque.ReadModels;
 /// a pledge commits. No event carries anything derived from the code, so the projection recomputes the lookup value
 /// from the cheque id, and needs the server key for that: a rebuild without the right key finds no code.
 /// </summary>
-public sealed class ChequesProjection(CodeLookup lookup) : IStatementProjection
+public sealed class ChequesProjection(CodeLookup lookup) : ReadModel
 {
-    public string Name => "cheques";
+    public override string Name => "cheques";
 
-    public Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct) => SqlBatch.ExecuteAsync(conn, null, """
+    public override string SchemaSql => """
         create table if not exists rm_cheques (
             id uuid primary key, program_id uuid not null, household_id uuid not null, code_lookup bytea not null,
             state text not null, value_cents bigint not null, available_cents bigint not null,
@@ -26,36 +26,21 @@ public sealed class ChequesProjection(CodeLookup lookup) : IStatementProjection
         -- task CodeHashRemoval fills it and drops code_hash (docs/decisions.md).
         alter table rm_cheques add column if not exists code_lookup bytea;
         create unique index if not exists rm_cheques_code_lookup on rm_cheques (code_lookup);
-        """, ct);
+        """;
 
-    public Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
-        SqlBatch.ExecuteAsync(conn, tx, "truncate rm_cheques", ct);
+    public override string ResetSql => "truncate rm_cheques";
 
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
+    internal override void Project(IReadOnlyList<IEvent> events, SqlBatch batch)
     {
-        // Issuing brings thousands of ChequeIssued events at once: one COPY (or for a few, one array insert)
-        // instead of one statement each.
+        // A reissue brings one new cheque, a rebuild thousands: one array insert for all of them.
         var issued = events.Select(e => e.Data).OfType<ChequeIssued>().ToList();
-        if (issued.Count >= CopyFrom) await CopyIssuedAsync(conn, issued, lookup, ct);
-        else if (issued.Count > 0) await InsertIssuedAsync(conn, tx, issued, lookup, ct);
-
-        var statements = new List<NpgsqlBatchCommand>();
-        AddChanges(events, statements);
-        await SqlBatch.ExecuteAsync(conn, tx, statements, ct);
-    }
-
-    /// <summary>Issued cheques go in through <see cref="ApplyAsync"/> (one array insert of up to 100,000 rows); the rest travel with the append.</summary>
-    public bool TryAddStatements(IReadOnlyList<IEvent> events, ICollection<NpgsqlBatchCommand> statements)
-    {
-        if (events.Any(e => e.Data is ChequeIssued)) return false;
-        AddChanges(events, statements);
-        return true;
+        if (issued.Count > 0) AddIssued(issued, batch);
+        AddChanges(events, batch);
     }
 
     /// <summary>One statement per event that changes an existing cheque.</summary>
-    private static void AddChanges(IReadOnlyList<IEvent> events, ICollection<NpgsqlBatchCommand> statements)
+    private static void AddChanges(IReadOnlyList<IEvent> events, SqlBatch batch)
     {
-        var batch = new SqlBatch(statements);
         foreach (var e in events)
         {
             switch (e.Data)
@@ -80,15 +65,29 @@ public sealed class ChequesProjection(CodeLookup lookup) : IStatementProjection
 
     private const string Move = "update rm_cheques set available_cents = available_cents + $2 where id = $1";
 
-    /// <summary>
-    /// From this many new cheques on, a binary COPY: a bulk issue batch or a rebuild. COPY has no <c>on conflict</c>,
-    /// and needs none there: a cheque's row is written in the transaction that starts its stream, and the bulk start
-    /// fails on any stream that exists already; a rebuild starts from an empty table. (docs/benchmarks.md "issue":
-    /// the array insert was about 40% of issuing 100,000 cheques.)
-    /// </summary>
-    private const int CopyFrom = 100;
+    private void AddIssued(List<ChequeIssued> rows, SqlBatch batch) => batch.Add("""
+        insert into rm_cheques (id, program_id, household_id, code_lookup, state, value_cents, available_cents, street, buurt_code, issued_at, replaces_cheque_id)
+        select id, program_id, household_id, code_lookup, 'Issued', value_cents, value_cents, street, buurt_code, issued_at, replaces
+        from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bytea[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[], $9::uuid[])
+             as t(id, program_id, household_id, code_lookup, value_cents, street, buurt_code, issued_at, replaces)
+        on conflict (id) do nothing
+        """,
+        HouseholdsProjection.Array(rows.Select(r => r.ChequeId).ToArray(), NpgsqlDbType.Uuid),
+        HouseholdsProjection.Array(rows.Select(r => r.ProgramId).ToArray(), NpgsqlDbType.Uuid),
+        HouseholdsProjection.Array(rows.Select(r => r.HouseholdId).ToArray(), NpgsqlDbType.Uuid),
+        HouseholdsProjection.Array(rows.Select(r => lookup.OfCheque(r.ChequeId)).ToArray(), NpgsqlDbType.Bytea),
+        HouseholdsProjection.Array(rows.Select(r => r.ValueCents).ToArray(), NpgsqlDbType.Bigint),
+        HouseholdsProjection.Array(rows.Select(r => r.Street).ToArray(), NpgsqlDbType.Text),
+        HouseholdsProjection.Array(rows.Select(r => r.BuurtCode).ToArray(), NpgsqlDbType.Text),
+        HouseholdsProjection.Array(rows.Select(r => r.IssuedAt.ToUniversalTime()).ToArray(), NpgsqlDbType.TimestampTz),
+        HouseholdsProjection.Array(rows.Select(r => r.ReplacesChequeId).ToArray(), NpgsqlDbType.Uuid));
 
-    private static async Task CopyIssuedAsync(NpgsqlConnection conn, List<ChequeIssued> rows, CodeLookup lookup, CancellationToken ct)
+    /// <summary>
+    /// Bulk issuing writes its rows itself (Marten's bulk append runs no projection): one binary COPY in the caller's
+    /// transaction. COPY has no <c>on conflict</c> and needs none: the caller writes rows only for streams its own bulk
+    /// append just created. (docs/benchmarks.md "issue": the array insert was about 40% of issuing 100,000 cheques.)
+    /// </summary>
+    public static async Task CopyIssuedAsync(NpgsqlConnection conn, IReadOnlyList<ChequeIssued> rows, CodeLookup lookup, CancellationToken ct)
     {
         await using var copy = await conn.BeginBinaryImportAsync("""
             copy rm_cheques (id, program_id, household_id, code_lookup, state, value_cents, available_cents, street, buurt_code, issued_at,
@@ -113,25 +112,4 @@ public sealed class ChequesProjection(CodeLookup lookup) : IStatementProjection
         await copy.CompleteAsync(ct);
     }
 
-    private static async Task InsertIssuedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<ChequeIssued> rows, CodeLookup lookup,
-        CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            insert into rm_cheques (id, program_id, household_id, code_lookup, state, value_cents, available_cents, street, buurt_code, issued_at, replaces_cheque_id)
-            select id, program_id, household_id, code_lookup, 'Issued', value_cents, value_cents, street, buurt_code, issued_at, replaces
-            from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bytea[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[], $9::uuid[])
-                 as t(id, program_id, household_id, code_lookup, value_cents, street, buurt_code, issued_at, replaces)
-            on conflict (id) do nothing
-            """, conn, tx);
-        cmd.Parameters.Add(new() { Value = rows.Select(r => r.ChequeId).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(r => r.ProgramId).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(r => r.HouseholdId).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(r => lookup.OfCheque(r.ChequeId)).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(r => r.ValueCents).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(r => r.Street).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(r => r.BuurtCode).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(r => r.IssuedAt.ToUniversalTime()).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(r => r.ReplacesChequeId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
 }

@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Waardecheque.Domain.Households;
-using Waardecheque.EventStore;
+using JasperFx.Events;
 
 namespace Waardecheque.ReadModels;
 
@@ -9,42 +9,39 @@ namespace Waardecheque.ReadModels;
 /// rm_households: the exact addresses, for staff and for printing letters. Never shown to residents: resident views
 /// read street and buurt from the cheque.
 /// </summary>
-public sealed class HouseholdsProjection : IStatementProjection
+public sealed class HouseholdsProjection : ReadModel
 {
-    public string Name => "households";
+    public override string Name => "households";
 
-    public Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct) => SqlBatch.ExecuteAsync(conn, null, """
+    public override string SchemaSql => """
         create table if not exists rm_households (
             id uuid primary key, program_id uuid not null, postcode text not null, huisnummer int not null,
             huisletter text, toevoeging text, street text not null, buurt_code text not null);
         create index if not exists rm_households_program on rm_households (program_id, postcode, huisnummer);
-        """, ct);
+        """;
 
-    public Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
-        SqlBatch.ExecuteAsync(conn, tx, "truncate rm_households", ct);
+    public override string ResetSql => "truncate rm_households";
 
-    /// <summary>Only imports write here (through <see cref="ApplyAsync"/>); other events need nothing, not even a round trip.</summary>
-    public bool TryAddStatements(IReadOnlyList<IEvent> events, ICollection<NpgsqlBatchCommand> statements) =>
-        !events.Any(e => e.Data is HouseholdsImported);
-
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
+    /// <summary>Only imports write here: one statement for each, however many addresses it brings.</summary>
+    internal override void Project(IReadOnlyList<IEvent> events, SqlBatch batch)
     {
         var rows = events.Select(e => e.Data).OfType<HouseholdsImported>().SelectMany(e => e.Households).ToList();
         if (rows.Count == 0) return;
-        // One statement for the whole batch: an import brings thousands of addresses at once.
-        await using var cmd = new NpgsqlCommand("""
+        batch.Add("""
             insert into rm_households (id, program_id, postcode, huisnummer, huisletter, toevoeging, street, buurt_code)
             select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[])
             on conflict (id) do nothing
-            """, conn, tx);
-        cmd.Parameters.Add(new() { Value = rows.Select(h => h.HouseholdId).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(h => h.ProgramId).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(h => h.Postcode).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(h => h.Huisnummer).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(h => h.Huisletter).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        cmd.Parameters.Add(new() { Value = rows.Select(h => h.Toevoeging).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        cmd.Parameters.Add(new() { Value = rows.Select(h => h.Street).ToArray() });
-        cmd.Parameters.Add(new() { Value = rows.Select(h => h.BuurtCode).ToArray() });
-        await cmd.ExecuteNonQueryAsync(ct);
+            """,
+            Array(rows.Select(h => h.HouseholdId).ToArray(), NpgsqlDbType.Uuid),
+            Array(rows.Select(h => h.ProgramId).ToArray(), NpgsqlDbType.Uuid),
+            Array(rows.Select(h => h.Postcode).ToArray(), NpgsqlDbType.Text),
+            Array(rows.Select(h => h.Huisnummer).ToArray(), NpgsqlDbType.Integer),
+            Array(rows.Select(h => h.Huisletter).ToArray(), NpgsqlDbType.Text),
+            Array(rows.Select(h => h.Toevoeging).ToArray(), NpgsqlDbType.Text),
+            Array(rows.Select(h => h.Street).ToArray(), NpgsqlDbType.Text),
+            Array(rows.Select(h => h.BuurtCode).ToArray(), NpgsqlDbType.Text));
     }
+
+    internal static NpgsqlParameter Array(System.Array values, NpgsqlDbType elementType) =>
+        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
 }

@@ -1,6 +1,6 @@
 using Npgsql;
 using Waardecheque.Domain.Ideas;
-using Waardecheque.EventStore;
+using JasperFx.Events;
 
 namespace Waardecheque.ReadModels;
 
@@ -9,11 +9,11 @@ namespace Waardecheque.ReadModels;
 /// staff) and rm_expenses (the queue of expenses to approve). Inline: an idea's progress is what the next resident
 /// on the page must see.
 /// </summary>
-public sealed class IdeasProjection : IStatementProjection
+public sealed class IdeasProjection : ReadModel
 {
-    public string Name => "ideas";
+    public override string Name => "ideas";
 
-    public Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct) => SqlBatch.ExecuteAsync(conn, null, """
+    public override string SchemaSql => """
         create table if not exists rm_ideas (
             id uuid primary key, program_id uuid not null, title text not null, description text not null,
             scope_kind text not null, buurt_code text not null, street text, target_cents bigint not null,
@@ -32,22 +32,12 @@ public sealed class IdeasProjection : IStatementProjection
             submitted_by_staff_id uuid, state text not null, submitted_at timestamptz not null, decided_by_staff_id uuid,
             reason text, payment_reference text);
         create index if not exists rm_expenses_idea on rm_expenses (idea_id);
-        """, ct);
+        """;
 
-    public Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
-        SqlBatch.ExecuteAsync(conn, tx, "truncate rm_ideas, rm_pledges, rm_expenses", ct);
+    public override string ResetSql => "truncate rm_ideas, rm_pledges, rm_expenses";
 
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
+    internal override void Project(IReadOnlyList<IEvent> events, SqlBatch batch)
     {
-        var statements = new List<NpgsqlBatchCommand>();
-        TryAddStatements(events, statements);
-        await SqlBatch.ExecuteAsync(conn, tx, statements, ct);
-    }
-
-    /// <summary>Every event of this projection is one or two statements that read nothing back, so always true.</summary>
-    public bool TryAddStatements(IReadOnlyList<IEvent> events, ICollection<NpgsqlBatchCommand> statements)
-    {
-        var batch = new SqlBatch(statements);
         foreach (var e in events)
         {
             switch (e.Data)
@@ -107,7 +97,6 @@ public sealed class IdeasProjection : IStatementProjection
                     break;
             }
         }
-        return true;
     }
 
     private const string SetState = "update rm_ideas set state = $2, decision_reason = coalesce($3, decision_reason) where id = $1";

@@ -3,7 +3,8 @@ using System.Text.Json;
 using Npgsql;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Ledger;
-using Waardecheque.EventStore;
+using Waardecheque.Domain;
+using Waardecheque.Messaging;
 
 namespace Waardecheque.ReadModels;
 
@@ -25,7 +26,9 @@ public sealed record LedgerHistory(IReadOnlyList<DailyFigures> Days, Books Final
 /// </summary>
 public static class ProgramLedger
 {
-    public static async Task<Books> BooksAsync(DocumentStore store, Guid programId, CancellationToken ct = default)
+    private static readonly Dictionary<string, Type> TypesByAlias = DomainEvents.All.ToDictionary(e => e.Alias, e => e.Type, StringComparer.Ordinal);
+
+    public static async Task<Books> BooksAsync(WaardechequeStore store, Guid programId, CancellationToken ct = default)
     {
         var books = Books.Empty;
         await foreach (var (_, _, after) in ReadAsync(store, programId, ct)) books = after;
@@ -36,7 +39,7 @@ public static class ProgramLedger
     /// The books folded once, with a snapshot of the figures at the end of every UTC day (of the event timestamp) on
     /// which the program had an event; <see cref="LedgerHistory.Final"/> equals <see cref="BooksAsync"/>.
     /// </summary>
-    public static async Task<LedgerHistory> DailyFiguresAsync(DocumentStore store, Guid programId, CancellationToken ct = default)
+    public static async Task<LedgerHistory> DailyFiguresAsync(WaardechequeStore store, Guid programId, CancellationToken ct = default)
     {
         var days = new List<DailyFigures>();
         var books = Books.Empty;
@@ -52,7 +55,7 @@ public static class ProgramLedger
         return new LedgerHistory(days, books);
     }
 
-    public static async IAsyncEnumerable<LedgerLine> JournalAsync(DocumentStore store, Guid programId,
+    public static async IAsyncEnumerable<LedgerLine> JournalAsync(WaardechequeStore store, Guid programId,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         await foreach (var (lines, _, _) in ReadAsync(store, programId, ct))
@@ -60,10 +63,9 @@ public static class ProgramLedger
     }
 
     /// <summary>Every event of the program with its journal lines, its timestamp and the books after it.</summary>
-    private static async IAsyncEnumerable<(IReadOnlyList<LedgerLine> Lines, DateTimeOffset Time, Books After)> ReadAsync(DocumentStore store,
+    private static async IAsyncEnumerable<(IReadOnlyList<LedgerLine> Lines, DateTimeOffset Time, Books After)> ReadAsync(WaardechequeStore store,
         Guid programId, [EnumeratorCancellation] CancellationToken ct)
     {
-        var types = store.Options.Events;
         await using var cmd = store.DataSource.CreateCommand("""
             select e.seq_id, e.timestamp, e.type, e.data::text, e.stream_id, e.user_name
             from mt_events e
@@ -79,8 +81,8 @@ public static class ProgramLedger
         while (await reader.ReadAsync(ct))
         {
             var alias = reader.GetString(2);
-            if (!types.TryGetType(alias, out var type)) continue;
-            var data = JsonSerializer.Deserialize(reader.GetString(3), type, types.JsonOptions)!;
+            if (!TypesByAlias.TryGetValue(alias, out var type)) continue;
+            var data = JsonSerializer.Deserialize(reader.GetString(3), type, MessageJson.Options)!;
             var streamId = reader.GetGuid(4);
             var lines = Journal.LinesFor(books, streamId, data);
             books = books.Apply(streamId, data);

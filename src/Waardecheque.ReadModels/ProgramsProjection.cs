@@ -2,36 +2,26 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Waardecheque.Domain.Programs;
-using Waardecheque.EventStore;
+using JasperFx.Events;
 
 namespace Waardecheque.ReadModels;
 
 /// <summary>rm_programs: one row per program, for lists and for the pages that show a program's name and dates.</summary>
-public sealed class ProgramsProjection : IStatementProjection
+public sealed class ProgramsProjection : ReadModel
 {
-    public string Name => "programs";
+    public override string Name => "programs";
 
-    public Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct) => SqlBatch.ExecuteAsync(conn, null, """
+    public override string SchemaSql => """
         create table if not exists rm_programs (
             id uuid primary key, name text not null, municipality_code text not null, buurten jsonb not null,
             cheque_value_cents bigint not null, opens_at timestamptz not null, closes_at timestamptz not null,
             rules jsonb not null, state text not null, created_at timestamptz not null);
-        """, ct);
+        """;
 
-    public Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
-        SqlBatch.ExecuteAsync(conn, tx, "truncate rm_programs", ct);
+    public override string ResetSql => "truncate rm_programs";
 
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
+    internal override void Project(IReadOnlyList<IEvent> events, SqlBatch batch)
     {
-        var statements = new List<NpgsqlBatchCommand>();
-        TryAddStatements(events, statements);
-        await SqlBatch.ExecuteAsync(conn, tx, statements, ct);
-    }
-
-    /// <summary>Every event of this projection is one or two statements that read nothing back, so always true.</summary>
-    public bool TryAddStatements(IReadOnlyList<IEvent> events, ICollection<NpgsqlBatchCommand> statements)
-    {
-        var batch = new SqlBatch(statements);
         foreach (var e in events)
         {
             switch (e.Data)
@@ -47,7 +37,6 @@ public sealed class ProgramsProjection : IStatementProjection
                 case ProgramClosed x: batch.Add("update rm_programs set state = 'Closed' where id = $1", x.ProgramId); break;
             }
         }
-        return true;
     }
 
     private static NpgsqlParameter Json(object value) =>

@@ -1,20 +1,21 @@
+using System.Data.Common;
+using System.Text;
+using Marten;
 using Npgsql;
+using Weasel.Core;
+using Weasel.Storage;
 
 namespace Waardecheque.ReadModels;
 
 /// <summary>
-/// Collects a projection's statements for one batch of events, to send in one round trip: the daemon and inline
-/// projections hand over hundreds of events at a time, and a round trip per event would dominate. Inline, the store
-/// sends them in the append's own round trip (<see cref="Waardecheque.EventStore.IStatementProjection"/>).
+/// Queues a projection's statements into Marten's unit of work (<c>QueueOperation</c>), so they travel in the same
+/// batch and transaction as the events they follow from: inline, a read row and its event commit or roll back
+/// together. Statements are written with PostgreSQL's <c>$1</c> placeholders; an argument may be an
+/// <see cref="NpgsqlParameter"/> when its type matters (jsonb, typed arrays).
 /// </summary>
-internal sealed class SqlBatch(ICollection<NpgsqlBatchCommand> statements)
+internal sealed class SqlBatch(IDocumentOperations operations)
 {
-    public void Add(string sql, params object?[] args)
-    {
-        var cmd = new NpgsqlBatchCommand(sql);
-        foreach (var a in args) cmd.Parameters.Add(a as NpgsqlParameter ?? new NpgsqlParameter { Value = Normalise(a) });
-        statements.Add(cmd);
-    }
+    public void Add(string sql, params object?[] args) => operations.QueueOperation(new SqlStatement(sql, args));
 
     /// <summary>
     /// Npgsql writes only UTC offsets to timestamptz; an event may carry a local time (a deadline typed as +01:00).
@@ -27,19 +28,56 @@ internal sealed class SqlBatch(ICollection<NpgsqlBatchCommand> statements)
         _ => value,
     };
 
-    /// <summary>Sends the statements in one round trip (none: no round trip).</summary>
-    public static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyCollection<NpgsqlBatchCommand> statements,
-        CancellationToken ct)
+    /// <summary>One statement without results in Marten's batch.</summary>
+    private sealed class SqlStatement : Weasel.Storage.IStorageOperation, NoDataReturnedCall
     {
-        if (statements.Count == 0) return;
-        await using var batch = new NpgsqlBatch(conn, tx);
-        foreach (var statement in statements) batch.BatchCommands.Add(statement);
-        await batch.ExecuteNonQueryAsync(ct);
-    }
+        private const char Placeholder = '\u0001';
+        private readonly string _sql;
+        private readonly object?[] _args;
 
-    public static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        await cmd.ExecuteNonQueryAsync(ct);
+        /// <summary>Rewrites <c>$n</c> into Weasel's positional placeholder, repeating an argument used twice.</summary>
+        public SqlStatement(string sql, object?[] args)
+        {
+            var text = new StringBuilder(sql.Length);
+            var ordered = new List<object?>();
+            for (var i = 0; i < sql.Length; i++)
+            {
+                if (sql[i] == '$' && i + 1 < sql.Length && char.IsAsciiDigit(sql[i + 1]))
+                {
+                    var j = i + 1;
+                    while (j < sql.Length && char.IsAsciiDigit(sql[j])) j++;
+                    ordered.Add(args[int.Parse(sql.AsSpan(i + 1, j - i - 1)) - 1]);
+                    text.Append(Placeholder);
+                    i = j - 1;
+                }
+                else text.Append(sql[i]);
+            }
+            _sql = text.ToString();
+            _args = [.. ordered];
+        }
+
+        public void ConfigureCommand(ICommandBuilder builder, IStorageSession session)
+        {
+            var parameters = builder.AppendWithDbParameters(_sql, Placeholder);
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                var target = (NpgsqlParameter)parameters[i];
+                if (_args[i] is NpgsqlParameter typed)
+                {
+                    target.NpgsqlDbType = typed.NpgsqlDbType;
+                    target.Value = typed.Value ?? DBNull.Value;
+                }
+                else
+                {
+                    // Weasel hands out text parameters; let Npgsql infer the type from the value instead.
+                    target.ResetDbType();
+                    target.Value = Normalise(_args[i]);
+                }
+            }
+        }
+
+        public Type DocumentType => typeof(Marten.Storage.StorageFeatures);
+        public Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token) => Task.CompletedTask;
+        public OperationRole Role() => OperationRole.Other;
     }
 }

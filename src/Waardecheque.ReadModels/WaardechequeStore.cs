@@ -1,31 +1,143 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
 using Npgsql;
+using Weasel.Core;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
-using Waardecheque.EventStore;
 using Waardecheque.Messaging;
+using Waardecheque.ReadModels.Integrity;
 
 namespace Waardecheque.ReadModels;
 
 /// <summary>
-/// How the parts fit together: which events the store knows, which projections keep which tables, which handlers
-/// the bus runs. The web host, the integration tests and the benchmarks all start from here, so they run the same thing.
+/// How the parts fit together: Marten as the event store (which events, which projections keep which tables), the
+/// hash chain, and the handlers the bus runs. The web host, the integration tests and the benchmarks all start from
+/// here, so they run the same thing. <see cref="DataSource"/> is the one pool for Marten and for our own SQL; its
+/// search_path is the store's schema, so queries and projections write unqualified table names.
 /// </summary>
-public static class WaardechequeStore
+public sealed class WaardechequeStore : IAsyncDisposable
 {
-    /// <param name="codeKey">The server key cheque codes are derived from: rm_cheques keeps each code's keyed lookup value.</param>
-    public static StoreOptions Options(string connectionString, byte[] codeKey, string schema = "waardecheque")
+    private WaardechequeStore(DocumentStore marten, NpgsqlDataSource dataSource, string schema, CodeLookup lookup)
     {
-        var options = new StoreOptions { ConnectionString = connectionString, DatabaseSchemaName = schema };
-        foreach (var (type, alias) in DomainEvents.All) options.Events.Add(type, alias);
+        Marten = marten;
+        DataSource = dataSource;
+        Schema = schema;
+        Lookup = lookup;
+    }
+
+    public DocumentStore Marten { get; }
+    private NpgsqlDataSource? _martenPool;
+    public NpgsqlDataSource DataSource { get; }
+    public string Schema { get; }
+    /// <summary>The keyed lookup of cheque codes, which rm_cheques keeps for log-in (bulk issuing writes it too).</summary>
+    public CodeLookup Lookup { get; }
+
+    /// <summary>The inline read models, in the order they are applied and rebuilt.</summary>
+    public IReadOnlyList<ReadModel> ReadModels { get; private init; } = [];
+
+    /// <summary>
+    /// Builds the store and brings the database up to date: Marten's tables first (Marten takes its own advisory lock),
+    /// then ours (read models, outbox, hash chain) under one of ours, so app processes may start at the same time.
+    /// </summary>
+    /// <param name="codeKey">The server key cheque codes are derived from: rm_cheques keeps each code's keyed lookup value.</param>
+    public static async Task<WaardechequeStore> CreateAsync(string connectionString, byte[] codeKey, string schema = "waardecheque",
+        Action<StoreOptions>? configure = null, CancellationToken ct = default)
+    {
+        var dataSource = DataSourceFor(connectionString, schema);
+        var lookup = new CodeLookup(codeKey);
+        ReadModel[] readModels = [new ProgramsProjection(), new HouseholdsProjection(), new ChequesProjection(lookup), new IdeasProjection()];
+        var martenPool = MartenDataSourceFor(connectionString, schema);
+        var options = Options(martenPool, schema, readModels);
+        configure?.Invoke(options);
+        var marten = new DocumentStore(options);
+        var store = new WaardechequeStore(marten, dataSource, schema, lookup) { ReadModels = readModels, _martenPool = martenPool };
+        try
+        {
+            await OldStoreCheck.RefuseAsync(dataSource, schema, ct);
+            await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            await ApplyOwnSchemaAsync(dataSource, schema, readModels.Select(m => m.SchemaSql).Append(Outbox.SchemaSql), ct);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Marten's options: our schema, Guid streams, the stable aliases, metadata on, our JSON, inline read models.</summary>
+    public static StoreOptions Options(NpgsqlDataSource dataSource, string schema, IEnumerable<ReadModel> readModels)
+    {
+        var options = new StoreOptions();
+        options.Connection(dataSource);
+        options.DatabaseSchemaName = schema;
+        options.Events.DatabaseSchemaName = schema;
+        options.Events.StreamIdentity = StreamIdentity.AsGuid;
+        // Quick append: one function call per stream; inline projections here need no sequence numbers. The exclusive
+        // lock makes a losing writer wait for the winner and fail its version check before drawing a number.
+        options.Events.AppendMode = EventAppendMode.Quick;
+        options.Events.UseExclusiveLockOnConcurrentAppends = true;
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+        options.Events.MetadataConfig.CausationIdEnabled = true;
+        options.Events.MetadataConfig.UserNameEnabled = true;
+        options.Events.MetadataConfig.HeadersEnabled = true;
+        options.Listeners.Add(new ActorStamp());
+        // The aliases, never .NET type names, are what the log keeps (DomainEvents): renaming a type stays free.
+        foreach (var (type, alias) in DomainEvents.All) options.Events.MapEventType(type, alias);
+        // Bodies keep the shape they had before Marten: camelCase, enums as strings.
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json => MessageJson.Configure(json));
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         // Inline: what a command or the next page view must see at once (credit, progress, log-in by code).
-        options.Projections.Add(new ProgramsProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new HouseholdsProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new ChequesProjection(new CodeLookup(codeKey)), ProjectionLifecycle.Inline);
-        options.Projections.Add(new IdeasProjection(), ProjectionLifecycle.Inline);
-        options.ExtraSchemaSql.Add(Outbox.SchemaSql);
+        foreach (var model in readModels) options.Projections.Add(model, JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         return options;
+    }
+
+    /// <summary>
+    /// The pool: search_path = the schema (our SQL names tables unqualified), statements prepared after two uses, and
+    /// no reset on close (nothing of ours leaves session state on a pooled connection), unless the string says otherwise.
+    /// </summary>
+    public static NpgsqlDataSource DataSourceFor(string connectionString, string schema)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema };
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 50;
+        builder.NoResetOnClose = true;
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
+
+    /// <summary>
+    /// Marten's own pool: the same, but with auto-prepare OFF. Npgsql 10.0.0 can lose track of a statement it
+    /// auto-prepared in a batch whose earlier statement failed (docs/marten-move.md): a failed read-stream check or version
+    /// check in Marten's batch then broke the pooled connection ("bind message supplies 13 parameters, but prepared
+    /// statement "_auto1" requires 1", ProgramCloseTests). Pages keep auto-prepare on their own pool.
+    /// </summary>
+    public static NpgsqlDataSource MartenDataSourceFor(string connectionString, string schema)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema, NoResetOnClose = true, MaxAutoPrepare = 0 };
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
+
+    /// <summary>
+    /// Our tables beside Marten's, after Marten's (the trigger needs mt_events): <paramref name="tables"/>, the bus's
+    /// read-stream check and the hash chain, in one transaction under an advisory lock. Public for test stores of other domains.
+    /// </summary>
+    public static async Task ApplyOwnSchemaAsync(NpgsqlDataSource db, string schema, IEnumerable<string> tables, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('waardecheque.schema:' || $1))", conn, tx))
+        {
+            take.Parameters.Add(new NpgsqlParameter { Value = schema });
+            await take.ExecuteNonQueryAsync(ct);
+        }
+        foreach (var sql in tables.Append(CommandBus.SchemaSql).Append(HashChainSql.Schema))
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn, tx);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
     }
 
     public static HandlerRegistry Handlers() => new HandlerRegistry()
@@ -33,17 +145,42 @@ public static class WaardechequeStore
         .NameMessages(DomainEvents.Messages)
         .LoadListWith<Idea>(IdeasStillRunningAsync);
 
+    /// <summary>A bus over this store (one per app process).</summary>
+    public CommandBus Bus(HandlerRegistry registry, TimeProvider? time = null, Microsoft.Extensions.Logging.ILogger<CommandBus>? logger = null) =>
+        new(Marten, DataSource, registry, time, logger);
+
+    public IDocumentSession LightweightSession() => Marten.LightweightSession();
+
+    /// <summary>Recomputes every hash chain from mt_events (DOMAIN.md, "Tamper evidence").</summary>
+    public Task<IntegrityReport> VerifyAsync(CancellationToken ct = default) => IntegrityVerifier.VerifyAsync(DataSource, ct);
+
+    /// <summary>Whether the database has every table and function this version expects (readiness).</summary>
+    public async Task<bool> IsSchemaCurrentAsync(CancellationToken ct = default)
+    {
+        await using var cmd = DataSource.CreateCommand("""
+            select to_regclass('mt_events') is not null and to_regclass('wc_stream_heads') is not null and to_regclass('rm_ideas') is not null
+               and exists (select 1 from pg_trigger where tgname = 'wc_chain_events')
+            """);
+        return await cmd.ExecuteScalarAsync(ct) is true;
+    }
+
     /// <summary>Closing a program expires its ideas that are still Submitted or Open.</summary>
     private static async Task<IReadOnlyList<Guid>> IdeasStillRunningAsync(object command, IReadOnlyList<object> loaded,
-        DocumentStore store, CancellationToken ct)
+        NpgsqlDataSource db, CancellationToken ct)
     {
         var program = loaded.OfType<Program>().Single();
-        await using var cmd = store.DataSource.CreateCommand(
-            "select id from rm_ideas where program_id = $1 and state in ('Submitted', 'Open')");
+        await using var cmd = db.CreateCommand("select id from rm_ideas where program_id = $1 and state in ('Submitted', 'Open')");
         cmd.Parameters.Add(new NpgsqlParameter { Value = program.Id });
         var ids = new List<Guid>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
         return ids;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Marten.Dispose();
+        await DataSource.DisposeAsync();
+        if (_martenPool is not null) await _martenPool.DisposeAsync();   // Marten does not own a pool it was given
     }
 }

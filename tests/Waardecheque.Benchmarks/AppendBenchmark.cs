@@ -20,7 +20,7 @@ public static partial class AppendBenchmark
         await using var store = await BenchStore.CreateAsync(cluster, "bench_appends");
 
         var purses = BenchStore.NewPurses(Writers * StreamsPerWriter);
-        await store.BulkStartStreamsAsync<Purse>(purses, "bench", null);
+        await store.BulkStartStreamsAsync<Purse>(purses, "bench");
         var streams = purses.Select(p => p.Item1).Chunk(StreamsPerWriter).ToArray();
 
         await RunWritersAsync(store, streams, TimeSpan.FromSeconds(2));  // warm-up: JIT, pool, plans
@@ -60,7 +60,7 @@ public static partial class AppendBenchmark
         return counts.Sum();
     }
 
-    private static async Task<long> RunWritersAsync(EventStore.DocumentStore store, Guid[][] streams, TimeSpan duration)
+    private static async Task<long> RunWritersAsync(BenchEventStore store, Guid[][] streams, TimeSpan duration)
     {
         var versions = streams.Select(s => new long[s.Length]).ToArray();
         using var stop = new CancellationTokenSource(duration);
@@ -83,7 +83,7 @@ public static partial class AppendBenchmark
         return counts.Sum();
     }
 
-    private static async Task<long> CurrentVersionAsync(EventStore.DocumentStore store, Guid id)
+    private static async Task<long> CurrentVersionAsync(BenchEventStore store, Guid id)
     {
         await using var cmd = store.DataSource.CreateCommand("select version from mt_streams where id = $1");
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = id });

@@ -1,5 +1,10 @@
+using JasperFx.Events;
+using Marten;
 using Npgsql;
-using Waardecheque.EventStore;
+using Waardecheque.Messaging;
+using Waardecheque.ReadModels;
+using Waardecheque.ReadModels.Integrity;
+using Weasel.Core;
 
 namespace Waardecheque.Benchmarks;
 
@@ -13,10 +18,50 @@ public sealed record Purse(Guid Id, long BalanceCents, long Version)
     public Purse Apply(PurseCharged e) => this with { BalanceCents = BalanceCents - e.AmountCents };
 }
 
+/// <summary>Marten over the benchmark's purse events, with our pool and the hash chain (as the app has).</summary>
+public sealed class BenchEventStore(DocumentStore marten, NpgsqlDataSource dataSource, NpgsqlDataSource martenPool) : IAsyncDisposable
+{
+    public DocumentStore Marten => marten;
+    public NpgsqlDataSource DataSource => dataSource;
+    public IDocumentSession LightweightSession() => marten.LightweightSession();
+    public Task<IntegrityReport> VerifyAsync() => IntegrityVerifier.VerifyAsync(dataSource);
+
+    /// <summary>Single-event streams through Marten's bulk append (binary COPY), as bulk issuing does.</summary>
+    public Task BulkStartStreamsAsync<T>(IReadOnlyList<(Guid Id, object Event)> streams, string actor) where T : class =>
+        marten.BulkInsertEventsAsync(streams.Select(s =>
+        {
+            var action = StreamAction.Start((IEventRegistry)marten.Options.Events, s.Id, s.Event);
+            action.AggregateType = typeof(T);
+            foreach (var e in action.Events) e.UserName = actor;
+            return action;
+        }).ToList(), streams.Count);
+
+    /// <summary>Reads and deserialises the whole log through Marten in pages: the store's own share of any rebuild.</summary>
+    public async Task<long> ReplayAsync(int pageSize = 10_000)
+    {
+        long after = 0, read = 0;
+        await using var session = marten.QuerySession();
+        while (true)
+        {
+            var page = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(pageSize).ToListAsync();
+            if (page.Count == 0) return read;
+            read += page.Count;
+            after = page[^1].Sequence;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        marten.Dispose();
+        await dataSource.DisposeAsync();
+        await martenPool.DisposeAsync();
+    }
+}
+
 public static class BenchStore
 {
     /// <summary>A store in a schema of its own, emptied first so a reused cluster starts clean.</summary>
-    public static async Task<DocumentStore> CreateAsync(BenchCluster cluster, string schema, Action<StoreOptions>? configure = null)
+    public static async Task<BenchEventStore> CreateAsync(BenchCluster cluster, string schema, Action<StoreOptions>? configure = null)
     {
         await using (var conn = new NpgsqlConnection(cluster.ConnectionString))
         {
@@ -24,10 +69,23 @@ public static class BenchStore
             await using var drop = new NpgsqlCommand($"drop schema if exists {schema} cascade", conn);
             await drop.ExecuteNonQueryAsync();
         }
-        var options = new StoreOptions { ConnectionString = cluster.ConnectionString, DatabaseSchemaName = schema };
-        options.Events.Add<PurseOpened>("purse_opened").Add<PurseCharged>("purse_charged");
+        var dataSource = WaardechequeStore.DataSourceFor(cluster.ConnectionString, schema);
+        var martenPool = WaardechequeStore.MartenDataSourceFor(cluster.ConnectionString, schema);
+        var options = new StoreOptions();
+        options.Connection(martenPool);
+        options.DatabaseSchemaName = schema;
+        options.Events.AppendMode = EventAppendMode.Quick;
+        options.Events.MetadataConfig.EnableAll();
+        options.Events.MetadataConfig.UserNameEnabled = true;
+        options.Listeners.Add(new ActorStamp());
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json => MessageJson.Configure(json));
+        options.Events.MapEventType<PurseOpened>("purse_opened");
+        options.Events.MapEventType<PurseCharged>("purse_charged");
         configure?.Invoke(options);
-        return await DocumentStore.CreateAsync(options);
+        var marten = new DocumentStore(options);
+        await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await WaardechequeStore.ApplyOwnSchemaAsync(dataSource, schema, [], default);
+        return new BenchEventStore(marten, dataSource, martenPool);
     }
 
     public static List<(Guid, object)> NewPurses(int count) =>

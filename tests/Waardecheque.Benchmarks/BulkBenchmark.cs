@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace Waardecheque.Benchmarks;
 
 /// <summary>
-/// Issuing: 100,000 single-event streams in one BulkStartStreamsAsync (both COPYs, hashing, the sequence draw)
+/// Issuing: 100,000 single-event streams in one Marten BulkInsertEventsAsync (both COPYs, hashing, the sequence draw)
 /// against a plain binary COPY of 100,000 event-sized rows into an mt_events-shaped table, same durable cluster.
 /// </summary>
 public static class BulkBenchmark
@@ -17,10 +17,10 @@ public static class BulkBenchmark
         await using var cluster = await BenchCluster.StartAsync();
         await using var store = await BenchStore.CreateAsync(cluster, "bench_bulk");
 
-        await store.BulkStartStreamsAsync<Purse>(BenchStore.NewPurses(1_000), "bench", null);  // warm-up
+        await store.BulkStartStreamsAsync<Purse>(BenchStore.NewPurses(1_000), "bench");  // warm-up
         var purses = BenchStore.NewPurses(Count);
         var clock = Stopwatch.StartNew();
-        await store.BulkStartStreamsAsync<Purse>(purses, "bench", null);
+        await store.BulkStartStreamsAsync<Purse>(purses, "bench");
         var storeSeconds = clock.Elapsed.TotalSeconds;
 
         await BenchStore.ExecuteAsync(cluster, "drop table if exists baseline_events; drop sequence if exists baseline_seq; create sequence baseline_seq;");

@@ -8,7 +8,6 @@ using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
-using Waardecheque.EventStore;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
 
@@ -21,27 +20,25 @@ namespace Waardecheque.Benchmarks;
 /// </summary>
 public sealed class DomainApp : IAsyncDisposable
 {
-    private DomainApp(DocumentStore store, CommandBus bus, RetryCounter retries)
+    private DomainApp(WaardechequeStore store, CommandBus bus, RetryCounter retries)
     {
         Store = store;
         Bus = bus;
         Retries = retries;
     }
 
-    public DocumentStore Store { get; }
+    public WaardechequeStore Store { get; }
     public CommandBus Bus { get; }
     /// <summary>How often the bus retried a command after a version clash (it logs each retry at Debug).</summary>
     public RetryCounter Retries { get; }
 
-    public static async Task<DomainApp> StartAsync(BenchCluster cluster, string schema, Action<StoreOptions>? configure = null)
+    public static async Task<DomainApp> StartAsync(BenchCluster cluster, string schema, Action<Marten.StoreOptions>? configure = null)
     {
         await BenchStore.ExecuteAsync(cluster, $"drop schema if exists {schema} cascade");
-        var options = WaardechequeStore.Options(cluster.ConnectionString, DomainSetup.CodeKey, schema);
-        configure?.Invoke(options);
-        var store = await DocumentStore.CreateAsync(options);
+        var store = await WaardechequeStore.CreateAsync(cluster.ConnectionString, DomainSetup.CodeKey, schema, configure);
         var registry = WaardechequeStore.Handlers();
         var retries = new RetryCounter();
-        return new DomainApp(store, new CommandBus(store, registry, TimeProvider.System, retries), retries);
+        return new DomainApp(store, store.Bus(registry, TimeProvider.System, retries), retries);
     }
 
     public ValueTask DisposeAsync() => Store.DisposeAsync();
@@ -126,7 +123,7 @@ public static class DomainSetup
         return (programId, await ChequesAsync(app.Store, programId));
     }
 
-    public static async Task<List<BenchCheque>> ChequesAsync(DocumentStore store, Guid programId)
+    public static async Task<List<BenchCheque>> ChequesAsync(WaardechequeStore store, Guid programId)
     {
         await using var cmd = store.DataSource.CreateCommand("""
             select c.id, c.buurt_code from rm_cheques c join rm_households h on h.id = c.household_id
@@ -159,7 +156,7 @@ public static class DomainSetup
         return ids;
     }
 
-    public static async Task<T> ScalarAsync<T>(DocumentStore store, string sql, params object[] args)
+    public static async Task<T> ScalarAsync<T>(WaardechequeStore store, string sql, params object[] args)
     {
         await using var cmd = store.DataSource.CreateCommand(sql);
         foreach (var arg in args) cmd.Parameters.Add(new NpgsqlParameter { Value = arg });

@@ -1,9 +1,10 @@
+using Marten;
+using Waardecheque.ReadModels;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Npgsql;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
-using Waardecheque.EventStore;
 
 namespace Waardecheque.Benchmarks;
 
@@ -33,15 +34,7 @@ public static class RebuildBenchmark
     public static async Task RunAsync(BenchArgs args)
     {
         await using var cluster = await BenchCluster.StartAsync();
-        var counter = new CountingProjection();
-        OnePass? onePass = null;
-        await using var app = await DomainApp.StartAsync(cluster, "bench_rebuild", o =>
-        {
-            o.Projections.Add(counter, ProjectionLifecycle.Async);
-            // --profile: the four inline projections again, behind one async projection that a rebuild feeds in a
-            // single pass over the log (never run by a daemon here; it writes the same tables).
-            if (args.Profile) o.Projections.Add(onePass = new OnePass(o.Projections.Inline), ProjectionLifecycle.Async);
-        });
+        await using var app = await DomainApp.StartAsync(cluster, "bench_rebuild");
 
         var setup = Stopwatch.StartNew();
         var issued = await IssueBenchmark.IssueAsync(app);
@@ -81,71 +74,48 @@ public static class RebuildBenchmark
 
         var load = Load.Average();
         var clock = Stopwatch.StartNew();
-        await app.Store.RebuildProjectionAsync(counter.Name);
+        var replayed = await ReadAsync(app);
         var replaySeconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"replay     : {counter.Count} events into a no-op projection in {replaySeconds:F2} s = {counter.Count / replaySeconds:F0} events/s (the store's share)");
+        Console.WriteLine($"replay     : {replayed} events read through Marten in {replaySeconds:F2} s = {replayed / replaySeconds:F0} events/s (the store's share)");
 
         var total = 0.0;
-        foreach (var projection in app.Store.Options.Projections.Inline)
+        foreach (var model in app.Store.ReadModels)
         {
             clock.Restart();
-            await app.Store.RebuildProjectionAsync(projection.Name);
+            await ReadModelRebuild.RebuildAsync(app.Store, [model.Name]);
             var seconds = clock.Elapsed.TotalSeconds;
             total += seconds;
-            Console.WriteLine($"rebuild    : {projection.Name,-10} {events} events in {seconds:F2} s = {events / seconds:F0} events/s");
+            Console.WriteLine($"rebuild    : {model.Name,-10} {events} events in {seconds:F2} s = {events / seconds:F0} events/s");
         }
         var after = await FingerprintAsync(app);
         var same = ReadModels.All(m => before[m.Table] == after[m.Table]);
-        Console.WriteLine($"apart      : {app.Store.Options.Projections.Inline.Count} inline projections rebuilt one after the other in {total:F2} s " +
+        Console.WriteLine($"apart      : {app.Store.ReadModels.Count} inline read models rebuilt one after the other in {total:F2} s " +
                           $"= {events / total:F0} events/s of log");
         Console.WriteLine($"check      : read models after the rebuild {(same ? "identical to before" : "DIFFER: " + string.Join(", ", ReadModels.Where(m => before[m.Table] != after[m.Table]).Select(m => m.Table)))}");
 
-        // The figure: every inline projection in one call, one transaction and one read of the log.
+        // The figure: every read model in one call, one transaction and one read of the log.
         clock.Restart();
-        await app.Store.RebuildProjectionsAsync(app.Store.Options.Projections.Inline.Select(p => p.Name));
+        await ReadModelRebuild.RebuildAsync(app.Store);
         var together = clock.Elapsed.TotalSeconds;
         var afterTogether = await FingerprintAsync(app);
-        Console.WriteLine($"all        : {app.Store.Options.Projections.Inline.Count} inline projections rebuilt together (RebuildProjectionsAsync, one pass) " +
+        Console.WriteLine($"all        : {app.Store.ReadModels.Count} inline read models rebuilt together (ReadModelRebuild, one pass) " +
                           $"in {together:F2} s = {events / together:F0} events/s of log (budget >= 100,000); read models " +
                           $"{(ReadModels.All(m => before[m.Table] == afterTogether[m.Table]) ? "identical to before" : "DIFFER")}");
         Console.WriteLine($"load avg   : {load} before the rebuilds, {Load.Average()} at the end");
-        if (onePass is null) return;
-
-        clock.Restart();
-        await app.Store.RebuildProjectionAsync(onePass.Name);
-        var onePassSeconds = clock.Elapsed.TotalSeconds;
-        var again = await FingerprintAsync(app);
-        Console.WriteLine($"profile    : all four in one pass over the log (one read, each page applied to each projection) in {onePassSeconds:F2} s = " +
-                          $"{events / onePassSeconds:F0} events/s; read models {(ReadModels.All(m => before[m.Table] == again[m.Table]) ? "identical" : "DIFFER")}");
-        foreach (var (name, applySeconds) in onePass.Seconds)
-            Console.WriteLine($"profile    :   {name,-10} applying its pages took {applySeconds:F2} s of that");
     }
 
-    /// <summary>Several projections rebuilt from one read of the log: each page goes to each of them in turn.</summary>
-    private sealed class OnePass(IReadOnlyList<IProjection> inner) : IProjection
+    /// <summary>The whole log read and deserialised through Marten, in the rebuild's pages, applied to nothing.</summary>
+    private static async Task<long> ReadAsync(DomainApp app)
     {
-        public Dictionary<string, double> Seconds { get; } = [];
-        public string Name => "bench_one_pass";
-
-        public async Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct)
+        long after = 0, read = 0;
+        await using var session = app.Store.Marten.QuerySession();
+        while (true)
         {
-            foreach (var p in inner) await p.EnsureSchemaAsync(conn, ct);
-        }
-
-        public async Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
-        {
-            Seconds.Clear();
-            foreach (var p in inner) await p.ResetAsync(conn, tx, ct);
-        }
-
-        public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
-        {
-            foreach (var p in inner)
-            {
-                var clock = Stopwatch.StartNew();
-                await p.ApplyAsync(conn, tx, events, ct);
-                Seconds[p.Name] = Seconds.GetValueOrDefault(p.Name) + clock.Elapsed.TotalSeconds;
-            }
+            var page = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > after).OrderBy(e => e.Sequence)
+                .Take(ReadModelRebuild.PageSize).ToListAsync();
+            if (page.Count == 0) return read;
+            read += page.Count;
+            after = page[^1].Sequence;
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Npgsql;
-using Waardecheque.EventStore;
 
 namespace Waardecheque.Benchmarks;
 
@@ -16,12 +15,10 @@ public static class VerifyBenchmark
     public static async Task RunAsync(BenchArgs args)
     {
         await using var cluster = await BenchCluster.StartAsync();
-        var counter = new CountingProjection();
-        await using var store = await BenchStore.CreateAsync(cluster, "bench_verify",
-            o => o.Projections.Add(counter, ProjectionLifecycle.Async));
+        await using var store = await BenchStore.CreateAsync(cluster, "bench_verify");
 
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < Events / PerCall; i++) await store.BulkStartStreamsAsync<Purse>(BenchStore.NewPurses(PerCall), "bench", null);
+        for (var i = 0; i < Events / PerCall; i++) await store.BulkStartStreamsAsync<Purse>(BenchStore.NewPurses(PerCall), "bench");
         Console.WriteLine($"setup      : {Events} events issued in {clock.Elapsed.TotalSeconds:F1} s");
         // A table a million rows ago empty would otherwise be vacuumed and analysed by autovacuum during the
         // measurements below; in production both run on a settled table.
@@ -37,8 +34,8 @@ public static class VerifyBenchmark
         Console.WriteLine($"checkpoint : seq {report.Checkpoint.Seq} hash {report.Checkpoint.Hash}");
 
         clock.Restart();
-        await store.RebuildProjectionAsync(counter.Name);
+        var replayed = await store.ReplayAsync();
         var rebuildSeconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"replay     : {counter.Count} events into a no-op projection in {rebuildSeconds:F1} s = {counter.Count / rebuildSeconds:F0} events/s");
+        Console.WriteLine($"replay     : {replayed} events read through Marten in {rebuildSeconds:F1} s = {replayed / rebuildSeconds:F0} events/s");
     }
 }

@@ -1,4 +1,5 @@
+global using JasperFx;
 global using Waardecheque.Domain;
-global using Waardecheque.EventStore;
 global using Waardecheque.Messaging;
 global using Waardecheque.Testing;
+global using IEvent = JasperFx.Events.IEvent;

@@ -79,7 +79,9 @@ public sealed record Cheque(
     public bool IsUsableIn(Program program, DateTimeOffset now) =>
         StateIn(program) == ChequeState.Activated && program.IsOpenAt(now);
 
-    public static Cheque Evolve(Cheque? state, object evt) => (state, evt) switch
+    /// <summary>The same fold Marten does by Create/Apply, as one switch, for pure tests (not named Evolve: Marten's source
+    /// generator takes a static Evolve on an aggregate for its own convention, CRITTER-NOTES trap 2).</summary>
+    public static Cheque Fold(Cheque? state, object evt) => (state, evt) switch
     {
         (null, ChequeIssued e) => Create(e),
         (not null, ChequeActivated e) => state.Apply(e),

@@ -151,7 +151,9 @@ public sealed record Idea(
 
     private static Idea Next(Idea idea) => idea with { Version = idea.Version + 1 };
 
-    public static Idea Evolve(Idea? state, object evt) => (state, evt) switch
+    /// <summary>The same fold Marten does by Create/Apply, as one switch, for pure tests (not named Evolve: Marten's source
+    /// generator takes a static Evolve on an aggregate for its own convention, CRITTER-NOTES trap 2).</summary>
+    public static Idea Fold(Idea? state, object evt) => (state, evt) switch
     {
         (null, IdeaProposed e) => Create(e),
         (not null, IdeaApproved e) => state.Apply(e),

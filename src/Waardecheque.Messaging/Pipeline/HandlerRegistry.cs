@@ -1,5 +1,5 @@
 using System.Reflection;
-using Waardecheque.EventStore;
+using Npgsql;
 
 namespace Waardecheque.Messaging;
 
@@ -11,7 +11,7 @@ namespace Waardecheque.Messaging;
 public sealed class HandlerRegistry
 {
     /// <summary>Finds the ids of a list of aggregates for a command, given the aggregates loaded so far.</summary>
-    public delegate Task<IReadOnlyList<Guid>> ListLoader(object command, IReadOnlyList<object> loaded, DocumentStore store, CancellationToken ct);
+    public delegate Task<IReadOnlyList<Guid>> ListLoader(object command, IReadOnlyList<object> loaded, NpgsqlDataSource db, CancellationToken ct);
 
     private readonly Dictionary<Type, HandlerDescriptor> _handlers = [];
     private readonly Dictionary<string, Type> _messageTypes = new(StringComparer.Ordinal);

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Npgsql;
-using NpgsqlTypes;
+using Marten;
 
 namespace Waardecheque.Messaging;
 
@@ -32,21 +31,12 @@ public static class Outbox
             JsonSerializer.Serialize(message.Message, message.Message.GetType(), json),
             message.DueAt?.ToUniversalTime(), context.Actor, context.CorrelationId);
 
-    internal static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<OutboxRow> rows, CancellationToken ct)
+    /// <summary>Queues the rows in the command's Marten session: they commit or roll back with its events.</summary>
+    internal static void Queue(IDocumentSession session, IReadOnlyList<OutboxRow> rows)
     {
-        await using var batch = new NpgsqlBatch(conn, tx);
         foreach (var r in rows)
-        {
-            var cmd = new NpgsqlBatchCommand(
-                "insert into wc_outbox (id, message_type, body, due_at, actor, correlation_id) values ($1, $2, $3, coalesce($4, now()), $5, $6)");
-            cmd.Parameters.Add(new NpgsqlParameter { Value = r.Id });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = r.Type });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = r.Body, NpgsqlDbType = NpgsqlDbType.Jsonb });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)r.DueAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = r.Actor });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)r.CorrelationId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            batch.BatchCommands.Add(cmd);
-        }
-        await batch.ExecuteNonQueryAsync(ct);
+            session.QueueSqlCommand('^',
+                "insert into wc_outbox (id, message_type, body, due_at, actor, correlation_id) values (^, ^, ^::jsonb, coalesce(^::timestamptz, now()), ^, ^::text)",
+                r.Id, r.Type, r.Body, r.DueAt!, r.Actor, r.CorrelationId!);
     }
 }

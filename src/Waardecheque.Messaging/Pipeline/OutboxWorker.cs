@@ -25,7 +25,7 @@ public sealed class OutboxWorker(CommandBus bus, HandlerRegistry registry, ILogg
     /// <summary>Delivers what is due now; returns how many rows were handled (delivered or given up on).</summary>
     public async Task<int> DeliverDueAsync(CancellationToken ct = default)
     {
-        await using var conn = await bus.Store.DataSource.OpenConnectionAsync(ct);
+        await using var conn = await bus.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var due = new List<(Guid Id, string Type, string Body, int Attempts, string Actor, string? Correlation)>();
         await using (var select = new NpgsqlCommand(
@@ -42,7 +42,7 @@ public sealed class OutboxWorker(CommandBus bus, HandlerRegistry registry, ILogg
         {
             try
             {
-                var message = JsonSerializer.Deserialize(row.Body, registry.MessageType(row.Type), bus.Store.Options.Events.JsonOptions)!;
+                var message = JsonSerializer.Deserialize(row.Body, registry.MessageType(row.Type), MessageJson.Options)!;
                 var context = new MessageContext(Actor, row.Correlation, new Dictionary<string, object> { [CausedByHeader] = row.Actor });
                 await bus.InvokeAsync(message, context, ct);
                 await ExecuteAsync(conn, tx, "delete from wc_outbox where id = $1", ct, row.Id);

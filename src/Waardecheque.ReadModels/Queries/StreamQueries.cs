@@ -16,7 +16,7 @@ public static class StreamQueries
         string? type;
         long version;
         byte[] head;
-        await using (var s = db.CreateCommand("select type, version, head_hash from mt_streams where id = $1"))
+        await using (var s = db.CreateCommand("select s.type, s.version, coalesce(h.hash, ''::bytea) from mt_streams s left join wc_stream_heads h on h.stream_id = s.id where s.id = $1"))
         {
             s.Parameters.Add(new NpgsqlParameter { Value = streamId });
             await using var r = await s.ExecuteReaderAsync(ct);
@@ -26,8 +26,9 @@ public static class StreamQueries
             head = r.GetFieldValue<byte[]>(2);
         }
         await using var cmd = db.CreateCommand("""
-            select seq_id, version, type, timestamp, user_name, correlation_id, causation_id, headers::text, data::text, hash
-            from mt_events where stream_id = $1 order by version
+            select e.seq_id, e.version, e.type, e.timestamp, e.user_name, e.correlation_id, e.causation_id, e.headers::text, e.data::text,
+                   coalesce(h.hash, ''::bytea)
+            from mt_events e left join wc_event_hashes h on h.seq_id = e.seq_id where e.stream_id = $1 order by e.version
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
         var events = new List<StoredEventRow>();

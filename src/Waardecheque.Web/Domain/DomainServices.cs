@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Waardecheque.EventStore;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
 using Waardecheque.Web.Database;
@@ -18,9 +17,8 @@ public static class DomainServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CodeKey>();
         services.AddStartupTask<EventStoreStartup>();
-        services.AddStartupTask<CodeHashRemoval>();
         services.AddSingleton(_ => WaardechequeStore.Handlers());
-        services.AddSingleton(sp => new CommandBus(sp.GetRequiredService<StoreHolder>().Store, sp.GetRequiredService<HandlerRegistry>(),
+        services.AddSingleton(sp => sp.GetRequiredService<StoreHolder>().Store.Bus(sp.GetRequiredService<HandlerRegistry>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CommandBus>>()));
         services.AddSingleton(sp => new OutboxWorker(sp.GetRequiredService<CommandBus>(), sp.GetRequiredService<HandlerRegistry>(),
             sp.GetRequiredService<ILogger<OutboxWorker>>()));
@@ -33,7 +31,12 @@ public static class DomainServices
     }
 }
 
-/// <summary>Creates or upgrades the event store schema (idempotent, safe with several processes) and opens the store.</summary>
+/// <summary>
+/// Opens Marten over the app's schema and applies its schema and ours (idempotent, safe with several processes). A task
+/// rather than <c>AddMarten(...).ApplyAllDatabaseChangesOnStartup()</c>: the app must start, report not-ready and keep
+/// trying while PostgreSQL is away (StartupTaskRunner), which Marten's hosted service does not do. Wolverine's step
+/// moves this onto AddMarten (docs/marten-move.md).
+/// </summary>
 internal sealed class EventStoreStartup(StoreHolder holder, IConfiguration config, DbSchema schema, CodeKey key) : IStartupTask
 {
     public string Name => "event-store";
@@ -43,7 +46,7 @@ internal sealed class EventStoreStartup(StoreHolder holder, IConfiguration confi
         if (holder.IsReady) return;
         var connectionString = config.GetConnectionString(WebConfig.ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{WebConfig.ConnectionStringName} is not set.");
-        holder.Set(await DocumentStore.CreateAsync(WaardechequeStore.Options(PoolSettings.Apply(connectionString), key.Bytes, schema.Name), cancellationToken));
+        holder.Set(await WaardechequeStore.CreateAsync(PoolSettings.Apply(connectionString), key.Bytes, schema.Name, ct: cancellationToken));
     }
 }
 
@@ -55,7 +58,7 @@ internal sealed class EventStoreReadiness(StoreHolder holder) : IHealthCheck
             : HealthCheckResult.Unhealthy("het event store-schema is nog niet bijgewerkt");
 }
 
-/// <summary>Runs the outbox/scheduler worker and the projection daemon once the store is open.</summary>
+/// <summary>Runs the outbox/scheduler worker once the store is open. (No projection is async: there is no daemon to run.)</summary>
 internal sealed class DomainWorkers(StoreHolder holder, IServiceProvider services, ILogger<DomainWorkers> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -66,14 +69,8 @@ internal sealed class DomainWorkers(StoreHolder holder, IServiceProvider service
             catch (OperationCanceledException) { return; }
         }
         var outbox = services.GetRequiredService<OutboxWorker>();
-        var daemon = holder.Store.CreateDaemon(log);
-        await Task.WhenAll(outbox.RunAsync(stoppingToken), RunDaemonAsync(daemon, stoppingToken));
-    }
-
-    private async Task RunDaemonAsync(ProjectionDaemon daemon, CancellationToken ct)
-    {
-        try { await daemon.RunAsync(ct); }
+        try { await outbox.RunAsync(stoppingToken); }
         catch (OperationCanceledException) { }
-        catch (Exception e) { log.LogError(e, "The projection daemon stopped"); }
+        catch (Exception e) { log.LogError(e, "The outbox worker stopped"); }
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain;
-using Waardecheque.EventStore;
+using JasperFx;
 using Waardecheque.Messaging;
 
 namespace Waardecheque.Web.Errors;

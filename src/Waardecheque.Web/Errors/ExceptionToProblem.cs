@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain;
-using Waardecheque.EventStore;
+using JasperFx;
 using Waardecheque.Messaging;
 using Waardecheque.Web.Database;
 using Waardecheque.Web.Logging;

@@ -1,4 +1,7 @@
+using Marten;
+using Marten.Events;
 using Npgsql;
+using Waardecheque.ReadModels;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
@@ -11,10 +14,12 @@ public sealed class DaemonTests(DomainFixture db) : IClassFixture<DomainFixture>
     public async Task the_async_daemon_follows_the_domain_events_and_the_log_verifies()
     {
         var clock = ManualClock.Now();
-        await using var app = await db.StartAppAsync(clock, configure: o => o.Projections.Add(new AsyncChequeLedger(), ProjectionLifecycle.Async));
-        await using var daemon = app.Store.CreateDaemon();
-        daemon.PollInterval = TimeSpan.FromMilliseconds(200);
-        await daemon.StartAsync();
+        await using var app = await db.StartAppAsync(clock,
+            configure: o => o.Projections.Add(new AsyncChequeLedger(), JasperFx.Events.Projections.ProjectionLifecycle.Async));
+        await AsyncChequeLedger.CreateTablesAsync(app.Store.DataSource);
+        // Marten's daemon (no daemon of ours is left): the test drives it the way a host with DaemonMode.HotCold would.
+        using var daemon = await app.Store.Marten.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
 
         var hood = await Neighbourhood.CreateAsync(app, clock, households: 12);
         var funded = await hood.OpenIdeaAsync(hood.Cheques[0], 600);
@@ -24,14 +29,14 @@ public sealed class DaemonTests(DomainFixture db) : IClassFixture<DomainFixture>
         await app.Bus.InvokeAsync(new WithdrawPledges(open, hood.Cheques[8]), Neighbourhood.Resident(hood.Cheques[8]));
         Assert.Equal(IdeaState.Funded, (await hood.LoadAsync<Idea>(funded)).State);
 
-        await daemon.CatchUpAsync();
+        await app.Store.Marten.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
         await AssertDaemonAgreesAsync(app);
 
         // More events after the first catch-up: the close expires the open idea and releases its pledges.
         await app.Bus.InvokeAsync(new CloseProgram(hood.ProgramId), Neighbourhood.Staff(Neighbourhood.Municipality));
-        await daemon.CatchUpAsync();
+        await app.Store.Marten.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
         await AssertDaemonAgreesAsync(app);
-        await daemon.StopAsync();
+        await daemon.StopAllAsync();
 
         var report = await app.Store.VerifyAsync();
         Assert.True(report.Valid, $"broken at seq {report.FirstBrokenSeq}");
@@ -65,7 +70,7 @@ public sealed class DaemonTests(DomainFixture db) : IClassFixture<DomainFixture>
         foreach (var (table, _) in tables) before[table] = await RowsAsync(app, table);
         Assert.NotEmpty(before["rm_pledges"]);
 
-        foreach (var projection in tables.Select(t => t.Item2).Distinct()) await app.Store.RebuildProjectionAsync(projection);
+        foreach (var projection in tables.Select(t => t.Item2).Distinct()) await ReadModelRebuild.RebuildAsync(app.Store, [projection]);
 
         foreach (var (table, _) in tables) Assert.Equal(before[table], await RowsAsync(app, table));
     }
@@ -76,7 +81,7 @@ public sealed class DaemonTests(DomainFixture db) : IClassFixture<DomainFixture>
         Assert.Equal(await RowsAsync(app, "(select type, count(*) n from mt_events group by type) e", "type, n"),
             await RowsAsync(app, "t_async_event_counts", "type, n"));
         await using var cmd = app.Store.DataSource.CreateCommand(
-            "select (select last_seq_id from mt_event_progression where name = 'async_cheque_ledger') >= (select max(seq_id) from mt_events)");
+            "select (select last_seq_id from mt_event_progression where name like 'AsyncChequeLedger%') >= (select max(seq_id) from mt_events)");
         Assert.True((bool)(await cmd.ExecuteScalarAsync())!);
     }
 
@@ -94,49 +99,35 @@ public sealed class DaemonTests(DomainFixture db) : IClassFixture<DomainFixture>
 /// An async projection over the domain's events, for the daemon to keep: each cheque's available credit (the same
 /// figure the inline rm_cheques keeps) and a count of events per type.
 /// </summary>
-public sealed class AsyncChequeLedger : IProjection
+public sealed class AsyncChequeLedger : Marten.Events.Projections.IProjection
 {
-    public string Name => "async_cheque_ledger";
-
-    public async Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct)
+    public static async Task CreateTablesAsync(NpgsqlDataSource db)
     {
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = db.CreateCommand("""
             create table if not exists t_async_cheques (id uuid primary key, available_cents bigint not null);
             create table if not exists t_async_event_counts (type text primary key, n bigint not null);
-            """, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
+            """);
+        await cmd.ExecuteNonQueryAsync();
     }
 
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
+    public Task ApplyAsync(Marten.IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(conn, tx);
-        void Add(string sql, params object[] args)
-        {
-            var cmd = new NpgsqlBatchCommand(sql);
-            foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
-            batch.BatchCommands.Add(cmd);
-        }
-        const string Move = "update t_async_cheques set available_cents = available_cents + $2 where id = $1";
+        const string Move = "update t_async_cheques set available_cents = available_cents + ? where id = ?";
         foreach (var e in events)
         {
-            Add("insert into t_async_event_counts (type, n) values ($1, 1) on conflict (type) do update set n = t_async_event_counts.n + 1",
+            operations.QueueSqlCommand(
+                "insert into t_async_event_counts (type, n) values (?, 1) on conflict (type) do update set n = t_async_event_counts.n + 1",
                 e.EventTypeName);
             switch (e.Data)
             {
-                case ChequeIssued i: Add("insert into t_async_cheques (id, available_cents) values ($1, $2)", i.ChequeId, i.ValueCents); break;
-                case ChequeReissued r: Add(Move, r.ChequeId, -r.CarriedCents); break;
-                case CreditPledged p: Add(Move, p.ChequeId, -p.AmountCents); break;
-                case CreditReleased r: Add(Move, r.ChequeId, r.AmountCents); break;
-                case CreditForwarded f: Add(Move, f.ChequeId, -f.AmountCents); break;
-                case ForwardedCreditReceived f: Add(Move, f.ChequeId, f.AmountCents); break;
+                case ChequeIssued i: operations.QueueSqlCommand("insert into t_async_cheques (id, available_cents) values (?, ?)", i.ChequeId, i.ValueCents); break;
+                case ChequeReissued r: operations.QueueSqlCommand(Move, -r.CarriedCents, r.ChequeId); break;
+                case CreditPledged p: operations.QueueSqlCommand(Move, -p.AmountCents, p.ChequeId); break;
+                case CreditReleased r: operations.QueueSqlCommand(Move, r.AmountCents, r.ChequeId); break;
+                case CreditForwarded f: operations.QueueSqlCommand(Move, -f.AmountCents, f.ChequeId); break;
+                case ForwardedCreditReceived f: operations.QueueSqlCommand(Move, f.AmountCents, f.ChequeId); break;
             }
         }
-        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
-    }
-
-    public async Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("truncate t_async_cheques, t_async_event_counts", conn, tx);
-        await cmd.ExecuteNonQueryAsync(ct);
+        return Task.CompletedTask;
     }
 }

@@ -13,22 +13,20 @@ public sealed class DomainFixture : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>
-    /// One "app process": its own DocumentStore (pool, stream-head cache), bus and outbox worker, composed exactly as
+    /// One "app process": its own Marten store and pool, bus and outbox worker, composed exactly as
     /// the web host composes them. Two of these on one database behave like two processes behind a load balancer.
     /// </summary>
-    public async Task<DomainApp> StartAppAsync(TimeProvider clock, int maxPool = 40, Action<StoreOptions>? configure = null)
+    public async Task<DomainApp> StartAppAsync(TimeProvider clock, int maxPool = 40, Action<Marten.StoreOptions>? configure = null)
     {
         var connection = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPool, Timeout = 60 }.ConnectionString;
-        var options = WaardechequeStore.Options(connection, Neighbourhood.CodeKey);
-        configure?.Invoke(options);
-        var store = await DocumentStore.CreateAsync(options);
+        var store = await WaardechequeStore.CreateAsync(connection, Neighbourhood.CodeKey, configure: configure);
         var registry = WaardechequeStore.Handlers();
-        var bus = new CommandBus(store, registry, clock);
+        var bus = store.Bus(registry, clock);
         return new DomainApp(store, bus, new OutboxWorker(bus, registry), clock);
     }
 }
 
-public sealed record DomainApp(DocumentStore Store, CommandBus Bus, OutboxWorker Worker, TimeProvider Clock) : IAsyncDisposable
+public sealed record DomainApp(WaardechequeStore Store, CommandBus Bus, OutboxWorker Worker, TimeProvider Clock) : IAsyncDisposable
 {
     public ValueTask DisposeAsync() => Store.DisposeAsync();
 }

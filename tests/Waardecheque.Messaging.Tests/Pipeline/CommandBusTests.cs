@@ -53,7 +53,7 @@ public sealed class CommandBusTests(PipelineFixture db) : IClassFixture<Pipeline
     [Fact]
     public async Task a_command_on_two_streams_writes_both()
     {
-        await using var world = await db.OpenAsync("both");
+        await using var world = await db.OpenAsync("both_streams");
         var jar = await world.OpenJarAsync(300);
         var purse = await world.OpenPurseAsync();
 
@@ -100,7 +100,7 @@ public sealed class CommandBusTests(PipelineFixture db) : IClassFixture<Pipeline
         var clash = await Assert.ThrowsAsync<ConcurrencyException>(() =>
             world.Bus.InvokeAsync(new AddCoinsAndOpenPurse(jar, taken, 5), JarWorld.Staff));
 
-        Assert.Equal(taken, clash.StreamId);
+        Assert.Equal(taken, clash.Id);
         Assert.Equal(10L, (await world.LoadAsync<Jar>(jar))!.Cents);
         Assert.Equal(1L, await world.ScalarAsync<long>("select count(*) from mt_events where stream_id = $1", taken));
         // It was retried (a clash may be a race) until the pipeline gave up.
@@ -211,7 +211,8 @@ public sealed class CommandBusTests(PipelineFixture db) : IClassFixture<Pipeline
         Assert.Equal(1 + Writers, state.Version);
         Assert.Equal((long)state.Cents, await world.ScalarAsync<long>("select cents from t_coins where id = $1", jar));
         Assert.True(Probe.Calls[jar] - calls > Writers, "the writers should have clashed and retried");
-        Assert.True((await world.Store.VerifyAsync()).Valid);
+        var report = await world.Store.VerifyAsync();
+        Assert.True(report.Valid, report.ToString());
     }
 
     [Fact]

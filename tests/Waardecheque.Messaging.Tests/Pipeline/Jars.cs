@@ -154,18 +154,12 @@ internal static class EventsExtensions
     }
 }
 
-/// <summary>t_jars: each jar's and purse's coins, inline. It refuses <see cref="Poisoned"/>, failing the commit.</summary>
-public sealed class CoinTotals : IProjection
+/// <summary>t_coins: each jar's and purse's coins, inline (Marten runs it in the commit). It refuses <see cref="Poisoned"/>, failing the commit.</summary>
+public sealed class CoinTotals : Marten.Events.Projections.IProjection
 {
-    public string Name => "coin_totals";
+    public const string SchemaSql = "create table if not exists t_coins (id uuid primary key, cents bigint not null)";
 
-    public async Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("create table if not exists t_coins (id uuid primary key, cents bigint not null)", conn);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    public async Task ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IEvent> events, CancellationToken ct)
+    public Task ApplyAsync(Marten.IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken ct)
     {
         foreach (var e in events)
         {
@@ -179,17 +173,9 @@ public sealed class CoinTotals : IProjection
                 _ => (Guid.Empty, 0L),
             };
             if (id == Guid.Empty) continue;
-            await using var cmd = new NpgsqlCommand(
-                "insert into t_coins (id, cents) values ($1, $2) on conflict (id) do update set cents = t_coins.cents + excluded.cents", conn, tx);
-            cmd.Parameters.Add(new() { Value = id });
-            cmd.Parameters.Add(new() { Value = delta });
-            await cmd.ExecuteNonQueryAsync(ct);
+            operations.QueueSqlCommand(
+                "insert into t_coins (id, cents) values (?, ?) on conflict (id) do update set cents = t_coins.cents + excluded.cents", id, delta);
         }
-    }
-
-    public async Task ResetAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("truncate t_coins", conn, tx);
-        await cmd.ExecuteNonQueryAsync(ct);
+        return Task.CompletedTask;
     }
 }

@@ -23,7 +23,7 @@ public sealed class OutboxTests(PipelineFixture db) : IClassFixture<PipelineFixt
         Assert.Equal("cheque:abc", await world.ScalarAsync<string>("select actor from wc_outbox"));
         Assert.Equal("req-9", await world.ScalarAsync<string>("select correlation_id from wc_outbox"));
         Assert.Equal(new Deliver(inbox, "moved 120"), JsonSerializer.Deserialize<Deliver>(
-            await world.ScalarAsync<string>("select body::text from wc_outbox"), world.Store.Options.Events.JsonOptions));
+            await world.ScalarAsync<string>("select body::text from wc_outbox"), MessageJson.Options));
         Assert.Null(await world.LoadAsync<Inbox>(inbox));
 
         Assert.Equal(1, await world.Worker.DeliverDueAsync());
@@ -192,7 +192,7 @@ public sealed class OutboxTests(PipelineFixture db) : IClassFixture<PipelineFixt
     {
         var id = Guid.CreateVersion7();
         await world.ExecuteAsync("insert into wc_outbox (id, message_type, body, due_at, actor, attempts) values ($1, $2, $3::jsonb, now(), 'system:test', $4)",
-            id, type, JsonSerializer.Serialize(body, world.Store.Options.Events.JsonOptions), attempts);
+            id, type, JsonSerializer.Serialize(body, MessageJson.Options), attempts);
         return id;
     }
 

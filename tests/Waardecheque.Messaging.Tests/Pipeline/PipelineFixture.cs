@@ -1,4 +1,7 @@
+using Marten;
 using Npgsql;
+using Waardecheque.ReadModels;
+using Weasel.Core;
 
 namespace Waardecheque.Messaging.Tests.Pipeline;
 
@@ -14,23 +17,51 @@ public sealed class PipelineFixture : IAsyncLifetime
     /// <summary>A store, bus and outbox worker over a fresh schema (an "app process"); call again with the same schema for a second one.</summary>
     public async Task<JarWorld> OpenAsync(string schema, TimeProvider? time = null, int maxPool = 30)
     {
-        var options = new StoreOptions
-        {
-            ConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPool, Timeout = 60 }.ConnectionString,
-            DatabaseSchemaName = schema,
-        };
-        options.Events.Add<JarOpened>("jar_opened").Add<CoinsAdded>("coins_added").Add<CoinsTaken>("coins_taken")
-            .Add<Poisoned>("poisoned").Add<PurseOpened>("purse_opened").Add<MessageDelivered>("message_delivered");
-        options.Projections.Add(new CoinTotals(), ProjectionLifecycle.Inline);
-        options.ExtraSchemaSql.Add(Outbox.SchemaSql);
-        var store = await DocumentStore.CreateAsync(options);
+        var dataSource = WaardechequeStore.DataSourceFor(
+            new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPool, Timeout = 60 }.ConnectionString, schema);
+        var options = new StoreOptions();
+        options.Connection(WaardechequeStore.MartenDataSourceFor(
+            new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPool, Timeout = 60 }.ConnectionString, schema));
+        options.DatabaseSchemaName = schema;
+        options.Events.AppendMode = JasperFx.Events.EventAppendMode.Quick;
+        options.Events.UseExclusiveLockOnConcurrentAppends = true;
+        options.Events.MetadataConfig.EnableAll();
+        options.Events.MetadataConfig.UserNameEnabled = true;   // EnableAll leaves user_name out in Marten 9.62
+        options.Listeners.Add(new ActorStamp());
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json => MessageJson.Configure(json));
+        options.Events.MapEventType<JarOpened>("jar_opened");
+        options.Events.MapEventType<CoinsAdded>("coins_added");
+        options.Events.MapEventType<CoinsTaken>("coins_taken");
+        options.Events.MapEventType<Poisoned>("poisoned");
+        options.Events.MapEventType<PurseOpened>("purse_opened");
+        options.Events.MapEventType<MessageDelivered>("message_delivered");
+        options.Projections.Add(new CoinTotals(), JasperFx.Events.Projections.ProjectionLifecycle.Inline);
+        var marten = new DocumentStore(options);
+        await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await WaardechequeStore.ApplyOwnSchemaAsync(dataSource, schema, [Outbox.SchemaSql, CoinTotals.SchemaSql], default);
+        var store = new JarStore(marten, dataSource);
         var registry = new HandlerRegistry().Discover(typeof(Jar).Assembly).NameMessages([(typeof(Deliver), "deliver_note")]);
-        var bus = new CommandBus(store, registry, time);
+        var bus = new CommandBus(marten, dataSource, registry, time);
         return new JarWorld(store, registry, bus, new OutboxWorker(bus, registry));
     }
 }
 
-public sealed record JarWorld(DocumentStore Store, HandlerRegistry Registry, CommandBus Bus, OutboxWorker Worker) : IAsyncDisposable
+/// <summary>Marten over the jar domain, with our pool (search_path = the test's schema) and the hash chain.</summary>
+public sealed class JarStore(DocumentStore marten, NpgsqlDataSource dataSource) : IAsyncDisposable
+{
+    public DocumentStore Marten => marten;
+    public NpgsqlDataSource DataSource => dataSource;
+    public IDocumentSession LightweightSession() => marten.LightweightSession();
+    public Task<Waardecheque.ReadModels.Integrity.IntegrityReport> VerifyAsync() => Waardecheque.ReadModels.Integrity.IntegrityVerifier.VerifyAsync(dataSource);
+
+    public async ValueTask DisposeAsync()
+    {
+        marten.Dispose();
+        await dataSource.DisposeAsync();
+    }
+}
+
+public sealed record JarWorld(JarStore Store, HandlerRegistry Registry, CommandBus Bus, OutboxWorker Worker) : IAsyncDisposable
 {
     public static readonly MessageContext Staff = new("staff:test", "corr-test");
 

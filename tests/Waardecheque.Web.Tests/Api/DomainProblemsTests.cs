@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Waardecheque.Domain;
-using Waardecheque.EventStore;
+using JasperFx;
 using Waardecheque.Messaging;
 using Waardecheque.Web.Errors;
 
@@ -40,7 +40,7 @@ public sealed class DomainProblemsTests
     public void a_missing_stream_is_not_found_and_an_unresolved_clash_is_a_conflict()
     {
         Assert.Equal(404, DomainProblems.From(new AggregateNotFoundException(typeof(Waardecheque.Domain.Ideas.Idea), Guid.Empty)).Status);
-        var conflict = DomainProblems.From(new ConcurrencyException(Guid.Empty, 3, 4));
+        var conflict = DomainProblems.From(new ConcurrencyException(typeof(object), Guid.Empty));
         Assert.Equal(409, conflict.Status);
         Assert.Equal("conflict", conflict.Extensions["code"]);
     }

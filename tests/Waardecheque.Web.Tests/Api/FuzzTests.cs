@@ -41,16 +41,27 @@ public sealed class FuzzWorld : ApiWorld
         ChequeIds = [.. StandardStreets.SelectMany(s => Enumerable.Range(s.From, s.To - s.From + 1).Select(n => ChequeOf(ProgramId, s.Street, n)))];
     }
 
+    /// <summary>
+    /// Until the outbox holds nothing due (the worker polls once a second, so a follow-up such as releasing the pledges
+    /// of a withdrawn idea can start up to a second after the answer) and the stored state stops changing.
+    /// </summary>
     public async Task SettledAsync()
     {
         var state = await StoredStateAsync();
-        for (var i = 0; i < 60; i++)
+        for (var i = 0; i < 100; i++)
         {
             await Task.Delay(50);
             var next = await StoredStateAsync();
-            if (next == state) return;
+            if (next == state && await NothingDueAsync()) return;
             state = next;
         }
+    }
+
+    private async Task<bool> NothingDueAsync()
+    {
+        await using var db = NpgsqlDataSource.Create(App.ConnectionString);
+        await using var cmd = db.CreateCommand("select not exists (select 1 from wc_outbox where due_at <= now())");
+        return (bool)(await cmd.ExecuteScalarAsync())!;
     }
 
     /// <summary>What a refused request must leave as it was: the event log and every table built from it or beside it.</summary>

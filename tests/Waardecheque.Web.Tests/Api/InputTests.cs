@@ -84,6 +84,15 @@ public sealed class InputTests(InputWorld w) : IClassFixture<InputWorld>
     }
 
     [Fact]
+    public async Task the_empty_id_is_an_unknown_idea_not_a_crash()
+    {
+        var response = await w.PostAsync($"/api/v1/ideas/{Guid.Empty}/approve", w.Moderator);
+
+        Assert.True(response.StatusCode == HttpStatusCode.NotFound,
+            $"{response.StatusCode} {string.Join("", w.App.Log.Events.Where(e => e.Exception is not null).Select(e => e.Exception!.ToString()))}");
+    }
+
+    [Fact]
     public async Task a_cheque_worth_more_than_a_thousand_euros_is_refused()
     {
         var body = JsonSerializer.Serialize(ApiWorld.ProgramBody(), JsonSerializerOptions.Web).Replace("\"chequeValueCents\":750", "\"chequeValueCents\":100001");

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Waardecheque.EventStore;
+using JasperFx;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
 using Waardecheque.Web.Domain;

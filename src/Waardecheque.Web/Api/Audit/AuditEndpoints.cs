@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain.Ledger;
-using Waardecheque.EventStore;
+using Waardecheque.ReadModels.Integrity;
 using Waardecheque.ReadModels;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;

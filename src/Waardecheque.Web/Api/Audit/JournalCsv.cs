@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Waardecheque.EventStore;
 using Waardecheque.ReadModels;
 
 namespace Waardecheque.Web.Api.Audit;
@@ -14,7 +13,7 @@ public static class JournalCsv
     public const string Header = "seq,time,eventType,debitAccount,creditAccount,amountCents,streamId,actor";
 
     /// <summary>Sets the CSV content type and attachment name, then streams the header and every journal line.</summary>
-    public static async Task WriteAsync(HttpResponse response, DocumentStore store, Guid programId, CancellationToken ct)
+    public static async Task WriteAsync(HttpResponse response, WaardechequeStore store, Guid programId, CancellationToken ct)
     {
         response.ContentType = "text/csv; charset=utf-8";
         response.Headers.ContentDisposition = $"attachment; filename=\"journaal-{programId}.csv\"";

@@ -135,7 +135,8 @@ internal sealed class PledgeEndpoints : IEndpointModule
         foreach (var e in events.Where(e => e.Version <= version))
         {
             idea = (Idea)Waardecheque.Domain.DomainEvents.Evolve(typeof(Idea), idea, e.Data);
-            if (e.Data is PledgeReceived p && Equals(e.Headers.GetValueOrDefault(IdempotentRequests.EventHeader), key)) amount += p.AmountCents;
+            // Marten hands headers back as JSON values: compare their text.
+            if (e.Data is PledgeReceived p && e.Headers?.GetValueOrDefault(IdempotentRequests.EventHeader)?.ToString() == key) amount += p.AmountCents;
         }
         var cheque = await ChequeQueries.GetAsync(store.DataSource, chequeId);
         return (StatusCodes.Status201Created,

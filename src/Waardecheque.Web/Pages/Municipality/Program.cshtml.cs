@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ledger;
-using Waardecheque.EventStore;
+using Waardecheque.ReadModels.Integrity;
 using Waardecheque.ReadModels;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Api.Audit;

@@ -1,8 +1,8 @@
-namespace Waardecheque.EventStore;
+namespace Waardecheque.ReadModels.Integrity;
 
 /// <summary>
-/// The outcome of <see cref="DocumentStore.VerifyAsync"/>. <see cref="FirstBrokenSeq"/> is the lowest seq_id whose
-/// hash, version or stream head does not check out; it stays null (with Valid false) only when a stream row claims
+/// The outcome of <see cref="IntegrityVerifier.VerifyAsync"/>. <see cref="FirstBrokenSeq"/> is the lowest seq_id whose
+/// hash, version or stream head does not check out; it stays null (with Valid false) only when a stream head claims
 /// events that are not in the log at all.
 /// </summary>
 public sealed record IntegrityReport(long Events, long Streams, bool Valid, long? FirstBrokenSeq, Checkpoint Checkpoint);

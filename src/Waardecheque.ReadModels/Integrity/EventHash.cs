@@ -3,30 +3,28 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Waardecheque.EventStore;
+namespace Waardecheque.ReadModels.Integrity;
 
 /// <summary>
 /// The tamper-evident chain (DOMAIN.md, "Tamper evidence"). An event's hash is SHA-256 over
 ///   stream id (16 bytes, RFC 4122 byte order as PostgreSQL sends a uuid)
 ///   version (8 bytes, big-endian)
 ///   type alias (4-byte big-endian length, then UTF-8)
-///   body (4-byte big-endian length, then the canonical JSON of <see cref="CanonicalJson"/>)
+///   body (4-byte big-endian length, then the UTF-8 of <c>data::text</c>: jsonb's own, canonical text form)
 ///   previous hash in the stream (32 bytes; zeros for version 1).
-/// Lengths are prefixed so that no two different events can spell the same input.
+/// Lengths are prefixed so that no two different events can spell the same input. PostgreSQL computes the same in the
+/// trigger of <see cref="HashChainSql"/>; this is the independent recomputation the verifier and exporters use.
 /// </summary>
 public static class EventHash
 {
     public const int Size = 32;
     public static readonly byte[] Genesis = new byte[Size];
 
-    public static byte[] Compute(Guid streamId, long version, string typeAlias, ReadOnlySpan<byte> jsonUtf8, ReadOnlySpan<byte> previous)
-    {
-        var body = new ArrayBufferWriter<byte>(jsonUtf8.Length + 16);
-        CanonicalJson.Write(jsonUtf8, body);
-        return FromCanonicalBody(streamId, version, typeAlias, body.WrittenSpan, previous);
-    }
+    /// <summary>The hash of an event whose body is given as jsonb's text form (<c>select data::text</c>).</summary>
+    public static byte[] Compute(Guid streamId, long version, string typeAlias, string jsonbText, ReadOnlySpan<byte> previous) =>
+        FromCanonicalBody(streamId, version, typeAlias, Encoding.UTF8.GetBytes(jsonbText), previous);
 
-    /// <summary>The hash when the body is already in canonical form (the verifier reuses one scratch buffer).</summary>
+    /// <summary>The hash when the body is already in canonical form (UTF-8 of jsonb's text).</summary>
     public static byte[] FromCanonicalBody(Guid streamId, long version, string typeAlias, ReadOnlySpan<byte> canonicalBody,
         ReadOnlySpan<byte> previous)
     {

@@ -1,0 +1,27 @@
+using Marten;
+using Marten.Events.Projections;
+using JasperFx.Events;
+
+namespace Waardecheque.ReadModels;
+
+/// <summary>
+/// A read model kept by a Marten projection that writes its own rm_* tables with SQL (Marten's custom
+/// <see cref="IProjection"/>), registered inline: its statements join the events' own batch and transaction.
+/// <see cref="SchemaSql"/> creates the tables idempotently at start-up; <see cref="ResetSql"/> empties them before a
+/// rebuild from the log (<see cref="ReadModelRebuild"/>).
+/// </summary>
+public abstract class ReadModel : IProjection
+{
+    public abstract string Name { get; }
+    public abstract string SchemaSql { get; }
+    public abstract string ResetSql { get; }
+
+    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        Project(events, new SqlBatch(operations));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Queues this read model's statements for <paramref name="events"/> (in log order).</summary>
+    internal abstract void Project(IReadOnlyList<IEvent> events, SqlBatch batch);
+}
