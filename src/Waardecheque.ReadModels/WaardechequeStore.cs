@@ -9,6 +9,7 @@ using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels.Integrity;
+using Waardecheque.ReadModels.Legacy;
 
 namespace Waardecheque.ReadModels;
 
@@ -35,6 +36,9 @@ public sealed class WaardechequeStore : IAsyncDisposable
     /// <summary>The keyed lookup of cheque codes, which rm_cheques keeps for log-in (bulk issuing writes it too).</summary>
     public CodeLookup Lookup { get; }
 
+    /// <summary>What this start imported from a pre-Marten store's log (null when there was none: every start but one).</summary>
+    public LegacyImportResult? LegacyImport { get; private set; }
+
     /// <summary>The inline read models, in the order they are applied and rebuilt.</summary>
     public IReadOnlyList<ReadModel> ReadModels { get; private init; } = [];
 
@@ -56,9 +60,12 @@ public sealed class WaardechequeStore : IAsyncDisposable
         var store = new WaardechequeStore(marten, dataSource, schema, lookup) { ReadModels = readModels, _martenPool = martenPool };
         try
         {
-            await OldStoreCheck.RefuseAsync(dataSource, schema, ct);
+            // A database written by the pre-Marten store is moved forward here, once (docs/decisions.md): its tables
+            // aside before Marten creates its own, its log copied in after our schema (the hash-chain trigger) exists.
+            await OldStoreAside.MoveAsync(dataSource, schema, ct);
             await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             await ApplyOwnSchemaAsync(dataSource, schema, readModels.Select(m => m.SchemaSql).Append(Outbox.SchemaSql), ct);
+            store.LegacyImport = await OldStoreImport.RunAsync(store, ct);
             return store;
         }
         catch
