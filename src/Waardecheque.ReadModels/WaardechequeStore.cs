@@ -43,8 +43,9 @@ public sealed class WaardechequeStore : IAsyncDisposable
     public IReadOnlyList<ReadModel> ReadModels { get; private init; } = [];
 
     /// <summary>
-    /// Builds the store and brings the database up to date: Marten's tables first (Marten takes its own advisory lock),
-    /// then ours (read models, outbox, hash chain) under one of ours, so app processes may start at the same time.
+    /// Builds the store and brings the database up to date: an old store's tables aside, Marten's tables, then ours (read
+    /// models, outbox, hash chain), then the import of an old store's log, all under one session advisory lock per
+    /// schema (<see cref="StartLock"/>), so app processes may start at the same time.
     /// </summary>
     /// <param name="codeKey">The server key cheque codes are derived from: rm_cheques keeps each code's keyed lookup value.</param>
     public static async Task<WaardechequeStore> CreateAsync(string connectionString, byte[] codeKey, string schema = "waardecheque",
@@ -62,10 +63,13 @@ public sealed class WaardechequeStore : IAsyncDisposable
         {
             // A database written by the pre-Marten store is moved forward here, once (docs/decisions.md): its tables
             // aside before Marten creates its own, its log copied in after our schema (the hash-chain trigger) exists.
-            await OldStoreAside.MoveAsync(dataSource, schema, ct);
-            await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-            await ApplyOwnSchemaAsync(dataSource, schema, readModels.Select(m => m.SchemaSql).Append(Outbox.SchemaSql), ct);
-            store.LegacyImport = await OldStoreImport.RunAsync(store, ct);
+            await using (await StartLock.TakeAsync(connectionString, schema, ct))
+            {
+                await OldStoreAside.MoveAsync(dataSource, schema, ct);
+                await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                await ApplyOwnSchemaAsync(dataSource, schema, readModels.Select(m => m.SchemaSql).Append(Outbox.SchemaSql), ct);
+                store.LegacyImport = await OldStoreImport.RunAsync(store, ct);
+            }
             return store;
         }
         catch

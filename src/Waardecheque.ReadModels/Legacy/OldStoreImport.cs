@@ -54,7 +54,7 @@ internal static class OldStoreImport
 
         var mapping = DomainEvents.All.Select(e => (e.Alias, DotNet: ((Marten.Events.EventGraph)store.Marten.Options.Events).EventMappingFor(e.Type).DotNetTypeName)).ToArray();
         var aliases = mapping.Select(m => m.Alias).ToArray();
-        var unknown = await ListAsync(conn, tx, "select distinct type from legacy_mt_events where type <> all($1) order by 1", ct, aliases);
+        var unknown = await ListAsync(conn, tx, "select distinct type from legacy_mt_events where type <> all($1) order by 1", ct, [aliases]);
         if (unknown.Count > 0)
             throw new InvalidOperationException($"The old log holds event types this version does not know: {string.Join(", ", unknown)}.");
 
