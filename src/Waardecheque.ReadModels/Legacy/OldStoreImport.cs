@@ -30,7 +30,10 @@ internal static class OldStoreImport
     /// <summary>Events per insert statement: the chain trigger keeps each statement's hashes in memory.</summary>
     public const int EventsPerStatement = 10_000;
 
-    /// <summary>One lock for both steps, per schema (several app processes may start at once).</summary>
+    /// <summary>
+    /// One transaction lock for both steps, per schema. <see cref="WaardechequeStore.CreateAsync"/> already holds the
+    /// start lock around them; this one keeps each step safe on its own should it ever be called elsewhere.
+    /// </summary>
     public static async Task LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string schema, CancellationToken ct)
     {
         await using var take = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('waardecheque.legacy-import:' || $1))", conn, tx);
@@ -45,14 +48,17 @@ internal static class OldStoreImport
         await LockAsync(conn, tx, store.Schema, ct);
         if (await ScalarAsync<bool>(conn, tx, "select to_regclass('legacy_mt_events') is not null", ct) is false) return null;
 
-        // Nobody appends meanwhile: no app process of this version serves before its start-up passed this lock.
+        // Nobody appends meanwhile: no process of this version serves before its start passed the start lock; the table
+        // lock keeps anything else (a person with psql) out until the commit.
         await ExecuteAsync(conn, tx, "lock table mt_streams, mt_events in exclusive mode", ct);
         if (await ScalarAsync<bool>(conn, tx, "select exists (select 1 from mt_events) or exists (select 1 from mt_streams)", ct))
             throw new InvalidOperationException(
                 $"Schema '{store.Schema}' holds both an old-store log waiting to be imported (legacy_mt_events) and events in " +
                 "Marten's mt_events; they cannot be merged. Restore the backup taken before the upgrade (docs/operations.md).");
 
-        var mapping = DomainEvents.All.Select(e => (e.Alias, DotNet: ((Marten.Events.EventGraph)store.Marten.Options.Events).EventMappingFor(e.Type).DotNetTypeName)).ToArray();
+        // mt_dotnet_type as Marten writes it for each alias (Marten reads by alias; this keeps the rows like its own).
+        var graph = (Marten.Events.EventGraph)store.Marten.Options.Events;
+        var mapping = DomainEvents.All.Select(e => (e.Alias, DotNet: graph.EventMappingFor(e.Type).DotNetTypeName)).ToArray();
         var aliases = mapping.Select(m => m.Alias).ToArray();
         var unknown = await ListAsync(conn, tx, "select distinct type from legacy_mt_events where type <> all($1) order by 1", ct, [aliases]);
         if (unknown.Count > 0)
@@ -88,6 +94,8 @@ internal static class OldStoreImport
             events += count;
             after = last;
         }
+        var expected = await ScalarAsync<long>(conn, tx, "select count(*) from legacy_mt_events", ct);
+        if (events != expected) throw new InvalidOperationException($"Copied {events} of the old log's {expected} events; nothing was imported.");
         // Past every number the old store handed out (a rolled-back append leaves a gap above the last event).
         var handedOut = await ScalarAsync<bool>(conn, tx, "select to_regclass('legacy_mt_events_sequence') is not null", ct)
             ? await ScalarAsync<long>(conn, tx, "select case when is_called then last_value else 0 end from legacy_mt_events_sequence", ct)
