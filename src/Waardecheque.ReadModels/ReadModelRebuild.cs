@@ -26,6 +26,18 @@ public static class ReadModelRebuild
 
         await using var conn = await store.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        var read = await RebuildInAsync(store, conn, tx, models, ct);
+        await tx.CommitAsync(ct);
+        return read;
+    }
+
+    /// <summary>
+    /// The rebuild inside a transaction the caller commits: the import of an old-store log (Legacy/OldStoreImport)
+    /// rebuilds in the transaction that copied the events.
+    /// </summary>
+    internal static async Task<long> RebuildInAsync(WaardechequeStore store, Npgsql.NpgsqlConnection conn, Npgsql.NpgsqlTransaction tx,
+        IReadOnlyList<ReadModel> models, CancellationToken ct)
+    {
         await using (var hold = new Npgsql.NpgsqlCommand(
             "lock table mt_streams in share mode; " + string.Join("; ", models.Select(m => m.ResetSql)), conn, tx))
             await hold.ExecuteNonQueryAsync(ct);
@@ -42,7 +54,6 @@ public static class ReadModelRebuild
             after = page[^1].Sequence;
             read += page.Count;
         }
-        await tx.CommitAsync(ct);
         return read;
     }
 }

@@ -9,6 +9,7 @@ using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels.Integrity;
+using Waardecheque.ReadModels.Legacy;
 
 namespace Waardecheque.ReadModels;
 
@@ -35,12 +36,16 @@ public sealed class WaardechequeStore : IAsyncDisposable
     /// <summary>The keyed lookup of cheque codes, which rm_cheques keeps for log-in (bulk issuing writes it too).</summary>
     public CodeLookup Lookup { get; }
 
+    /// <summary>What this start imported from a pre-Marten store's log (null when there was none: every start but one).</summary>
+    public LegacyImportResult? LegacyImport { get; private set; }
+
     /// <summary>The inline read models, in the order they are applied and rebuilt.</summary>
     public IReadOnlyList<ReadModel> ReadModels { get; private init; } = [];
 
     /// <summary>
-    /// Builds the store and brings the database up to date: Marten's tables first (Marten takes its own advisory lock),
-    /// then ours (read models, outbox, hash chain) under one of ours, so app processes may start at the same time.
+    /// Builds the store and brings the database up to date: an old store's tables aside, Marten's tables, then ours (read
+    /// models, outbox, hash chain), then the import of an old store's log, all under one session advisory lock per
+    /// schema (<see cref="StartLock"/>), so app processes may start at the same time.
     /// </summary>
     /// <param name="codeKey">The server key cheque codes are derived from: rm_cheques keeps each code's keyed lookup value.</param>
     public static async Task<WaardechequeStore> CreateAsync(string connectionString, byte[] codeKey, string schema = "waardecheque",
@@ -56,9 +61,15 @@ public sealed class WaardechequeStore : IAsyncDisposable
         var store = new WaardechequeStore(marten, dataSource, schema, lookup) { ReadModels = readModels, _martenPool = martenPool };
         try
         {
-            await OldStoreCheck.RefuseAsync(dataSource, schema, ct);
-            await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-            await ApplyOwnSchemaAsync(dataSource, schema, readModels.Select(m => m.SchemaSql).Append(Outbox.SchemaSql), ct);
+            // A database written by the pre-Marten store is moved forward here, once (docs/decisions.md): its tables
+            // aside before Marten creates its own, its log copied in after our schema (the hash-chain trigger) exists.
+            await using (await StartLock.TakeAsync(connectionString, schema, ct))
+            {
+                await OldStoreAside.MoveAsync(dataSource, schema, ct);
+                await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                await ApplyOwnSchemaAsync(dataSource, schema, readModels.Select(m => m.SchemaSql).Append(Outbox.SchemaSql), ct);
+                store.LegacyImport = await OldStoreImport.RunAsync(store, ct);
+            }
             return store;
         }
         catch

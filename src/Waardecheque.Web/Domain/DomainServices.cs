@@ -37,7 +37,8 @@ public static class DomainServices
 /// trying while PostgreSQL is away (StartupTaskRunner), which Marten's hosted service does not do. Wolverine's step
 /// moves this onto AddMarten (docs/marten-move.md).
 /// </summary>
-internal sealed class EventStoreStartup(StoreHolder holder, IConfiguration config, DbSchema schema, CodeKey key) : IStartupTask
+internal sealed class EventStoreStartup(StoreHolder holder, IConfiguration config, DbSchema schema, CodeKey key,
+    ILogger<EventStoreStartup> log) : IStartupTask
 {
     public string Name => "event-store";
 
@@ -46,7 +47,12 @@ internal sealed class EventStoreStartup(StoreHolder holder, IConfiguration confi
         if (holder.IsReady) return;
         var connectionString = config.GetConnectionString(WebConfig.ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{WebConfig.ConnectionStringName} is not set.");
-        holder.Set(await WaardechequeStore.CreateAsync(PoolSettings.Apply(connectionString), key.Bytes, schema.Name, ct: cancellationToken));
+        var store = await WaardechequeStore.CreateAsync(PoolSettings.Apply(connectionString), key.Bytes, schema.Name, ct: cancellationToken);
+        if (store.LegacyImport is { } imported)
+            log.LogWarning("Imported the pre-Marten event log: {Events} events of {Streams} streams, {CodeHashes} code hashes removed; " +
+                           "the hash chain is new, so publish a fresh checkpoint from GET /api/v1/audit/verify (docs/operations.md)",
+                imported.Events, imported.Streams, imported.CodeHashesRemoved);
+        holder.Set(store);
     }
 }
 

@@ -33,6 +33,44 @@ public sealed class IntegrityTests(PipelineFixture db) : IClassFixture<PipelineF
     }
 
     [Fact]
+    public async Task the_checkpoint_changes_when_the_log_grows()
+    {
+        await using var world = await LogWithJarsAsync("growing");
+        var before = await world.Store.VerifyAsync();
+        var jar = await world.ScalarAsync<Guid>("select stream_id from mt_events order by seq_id limit 1");
+
+        await world.Bus.InvokeAsync(new AddCoins(jar, 1), JarWorld.Staff);
+        var after = await world.Store.VerifyAsync();
+
+        Assert.True(after.Valid);
+        Assert.Equal(before.Events + 1, after.Events);
+        Assert.NotEqual(before.Checkpoint.Hash, after.Checkpoint.Hash);
+        // Marten's sequence may skip a number (a rolled-back append draws one too), so the new seq is only larger.
+        Assert.Equal(await world.ScalarAsync<long>("select max(seq_id) from mt_events"), after.Checkpoint.Seq);
+        Assert.True(after.Checkpoint.Seq > before.Checkpoint.Seq);
+    }
+
+    [Fact]
+    public async Task rewriting_a_streams_last_event_and_its_hash_is_caught_by_the_stream_head()
+    {
+        await using var world = await LogWithJarsAsync("head");
+        var id = await world.ScalarAsync<Guid>("select stream_id from mt_events where version = 3 order by seq_id desc limit 1");
+        var seq3 = await world.ScalarAsync<long>("select seq_id from mt_events where stream_id = $1 and version = 3", id);
+        Assert.Equal(3L, await world.ScalarAsync<long>("select version from wc_stream_heads where stream_id = $1", id));   // the last event
+        var type = await world.ScalarAsync<string>("select type from mt_events where seq_id = $1", seq3);
+        var previous = await world.ScalarAsync<byte[]>("select hash from wc_event_hashes where stream_id = $1 and version = 2", id);
+
+        // The event and its own hash agree and chain onto version 2; only the head still holds the hash that was there.
+        await world.ExecuteAsync("""update mt_events set data = '{"cents": 0, "streamId": "x"}' where seq_id = $1""", seq3);
+        var body = await world.ScalarAsync<string>("select data::text from mt_events where seq_id = $1", seq3);
+        await world.ExecuteAsync("update wc_event_hashes set hash = $2 where seq_id = $1", seq3, EventHash.Compute(id, 3, type, body, previous));
+        var report = await world.Store.VerifyAsync();
+
+        Assert.False(report.Valid);
+        Assert.Equal(seq3, report.FirstBrokenSeq);
+    }
+
+    [Fact]
     public async Task editing_an_events_body_in_sql_is_caught_at_that_event()
     {
         await using var world = await LogWithJarsAsync("edited");
