@@ -28,11 +28,22 @@ public static class DatabaseServices
 
     /// <summary>
     /// A database error worth retrying: the server is unreachable, restarting or refusing connections for now.
-    /// Errors in our own SQL are not transient and must not be retried forever.
+    /// Errors in our own SQL are not transient and must not be retried forever. Marten wraps what Npgsql throws, so
+    /// the whole chain of inner exceptions is looked at.
     /// </summary>
-    public static bool IsTransient(Exception e) => e switch
+    public static bool IsTransient(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (IsTransientItself(x)) return true;
+        return false;
+    }
+
+    private static bool IsTransientItself(Exception e) => e switch
     {
         NpgsqlException { IsTransient: true } => true,
+        // The server is shutting down (a restart, a failover): Npgsql does not call these transient, but the request
+        // that met one can be retried shortly, so it gets a 503 with Retry-After, not a 500.
+        PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow } => true,
         NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException } => true,
         TimeoutException => true,
         _ => false,

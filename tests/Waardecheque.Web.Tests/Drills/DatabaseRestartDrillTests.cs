@@ -139,7 +139,9 @@ public sealed class DatabaseRestartDrillTests(ITestOutputHelper output) : ApiWor
         var unclean = all.Where(o => o.Status is not (HttpStatusCode.OK or HttpStatusCode.Created)
                                      && !o.IsCleanUnavailable
                                      && !(o.What == "pledge" && o.Status == HttpStatusCode.Conflict && o.Code == "conflict")).ToList();
-        Assert.True(unclean.Count == 0, "Unclean answers:\n" + string.Join("\n", unclean.Take(20)));
+        Assert.True(unclean.Count == 0, "Unclean answers:\n" + string.Join("\n", unclean.Take(20)) + "\nErrors logged:\n" +
+            string.Join("\n", App.Log.Events.Where(e => e.Level >= LogEventLevel.Error && e.Exception is not null)
+                .Select(e => e.Exception!.ToString()).Distinct().Take(3)));
         var whileDown = all.Where(o => o.Phase == "down").ToList();
         Assert.All(whileDown, o => Assert.True(o.IsCleanUnavailable, o.ToString()));
         Assert.Contains(whileDown, o => o.What == "pledge");
