@@ -31,6 +31,7 @@ public sealed class WaardechequeStore : IAsyncDisposable
 
     public DocumentStore Marten { get; }
     private NpgsqlDataSource? _martenPool;
+    private bool _ownsMarten = true;
     public NpgsqlDataSource DataSource { get; }
     public string Schema { get; }
     /// <summary>The keyed lookup of cheque codes, which rm_cheques keeps for log-in (bulk issuing writes it too).</summary>
@@ -53,7 +54,7 @@ public sealed class WaardechequeStore : IAsyncDisposable
     {
         var dataSource = DataSourceFor(connectionString, schema);
         var lookup = new CodeLookup(codeKey);
-        ReadModel[] readModels = [new ProgramsProjection(), new HouseholdsProjection(), new ChequesProjection(lookup), new IdeasProjection()];
+        var readModels = ReadModelsFor(lookup);
         var martenPool = MartenDataSourceFor(connectionString, schema);
         var options = Options(martenPool, schema, readModels);
         configure?.Invoke(options);
@@ -61,21 +62,44 @@ public sealed class WaardechequeStore : IAsyncDisposable
         var store = new WaardechequeStore(marten, dataSource, schema, lookup) { ReadModels = readModels, _martenPool = martenPool };
         try
         {
-            // A database written by the pre-Marten store is moved forward here, once (docs/decisions.md): its tables
-            // aside before Marten creates its own, its log copied in after our schema (the hash-chain trigger) exists.
-            await using (await StartLock.TakeAsync(connectionString, schema, ct))
-            {
-                await OldStoreAside.MoveAsync(dataSource, schema, ct);
-                await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-                await ApplyOwnSchemaAsync(dataSource, schema, readModels.Select(m => m.SchemaSql).Append(Outbox.SchemaSql), ct);
-                store.LegacyImport = await OldStoreImport.RunAsync(store, ct);
-            }
+            await store.ApplySchemaAsync(connectionString, ct);
             return store;
         }
         catch
         {
             await store.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The store over a Marten <see cref="DocumentStore"/> that someone else built and owns (the web host's
+    /// <c>AddMarten</c>, which Wolverine shares), configured with <see cref="Options"/> over the same
+    /// <paramref name="readModels"/>. Brings the database up to date like <see cref="CreateAsync"/>; disposing the
+    /// result disposes <paramref name="dataSource"/> only.
+    /// </summary>
+    public static async Task<WaardechequeStore> AttachAsync(DocumentStore marten, string connectionString, NpgsqlDataSource dataSource,
+        string schema, CodeLookup lookup, IReadOnlyList<ReadModel> readModels, CancellationToken ct = default)
+    {
+        var store = new WaardechequeStore(marten, dataSource, schema, lookup) { ReadModels = readModels, _ownsMarten = false };
+        await store.ApplySchemaAsync(connectionString, ct);
+        return store;
+    }
+
+    /// <summary>The inline read models for a code key, in the order they are applied and rebuilt.</summary>
+    public static IReadOnlyList<ReadModel> ReadModelsFor(CodeLookup lookup) =>
+        [new ProgramsProjection(), new HouseholdsProjection(), new ChequesProjection(lookup), new IdeasProjection()];
+
+    private async Task ApplySchemaAsync(string connectionString, CancellationToken ct)
+    {
+        // A database written by the pre-Marten store is moved forward here, once (docs/decisions.md): its tables
+        // aside before Marten creates its own, its log copied in after our schema (the hash-chain trigger) exists.
+        await using (await StartLock.TakeAsync(connectionString, Schema, ct))
+        {
+            await OldStoreAside.MoveAsync(DataSource, Schema, ct);
+            await Marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            await ApplyOwnSchemaAsync(DataSource, Schema, ReadModels.Select(m => m.SchemaSql).Append(Outbox.SchemaSql), ct);
+            LegacyImport = await OldStoreImport.RunAsync(this, ct);
         }
     }
 
@@ -190,7 +214,7 @@ public sealed class WaardechequeStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Marten.Dispose();
+        if (_ownsMarten) Marten.Dispose();
         await DataSource.DisposeAsync();
         if (_martenPool is not null) await _martenPool.DisposeAsync();   // Marten does not own a pool it was given
     }

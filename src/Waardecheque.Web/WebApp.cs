@@ -38,6 +38,7 @@ public static class WebApp
         builder.Services.AddWaardechequeDataProtection();
         builder.Services.AddWaardechequeAuth();
         builder.Services.AddWaardechequeDomain();
+        builder.AddMartenAndWolverine();
         builder.Services.AddWaardechequeApi();
         builder.Services.AddWaardechequeOpenApi();
         builder.Services.AddWaardechequePages();

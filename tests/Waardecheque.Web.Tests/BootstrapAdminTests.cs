@@ -54,5 +54,7 @@ public sealed class BootstrapAdminTests
         Assert.Contains("gemeente_zoetermeer.staff", names);
         Assert.Contains("gemeente_zoetermeer.auth_sessions", names);
         Assert.Contains("gemeente_zoetermeer.api_idempotency", names);
+        // Wolverine keeps its envelope tables (durable inbox, outbox, scheduled messages) in Marten's schema, the app's.
+        Assert.Contains("gemeente_zoetermeer.wolverine_incoming_envelopes", names);
     }
 }

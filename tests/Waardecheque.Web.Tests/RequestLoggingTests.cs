@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
+using Waardecheque.Domain.Programs;
 using Waardecheque.Web.Logging;
 using Waardecheque.Web.Tests.Support;
 
@@ -103,5 +106,21 @@ public sealed class RequestLoggingTests(RequestLoggingFixture fixture) : IClassF
     public void redaction_masks_codes_and_leaves_ids_alone(string text, string expected)
     {
         Assert.Equal(expected, LogRedaction.Redact(text));
+    }
+
+    [Fact]
+    public async Task a_failed_event_store_batch_does_not_log_its_sql_parameters()
+    {
+        // Marten logs a failed batch with its SQL and every parameter (CRITTER-NOTES trap 7). Here the parameters carry
+        // a marker: a stream id and an event body; the append fails its version check.
+        var marker = Guid.NewGuid();
+        await using var session = _app.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.Events.Append(marker, 7, new ProgramClosed(marker, DateTimeOffset.UtcNow));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => session.SaveChangesAsync());
+        await Task.Delay(200);
+
+        Assert.DoesNotContain(marker.ToString(), _app.Log.AllOutput);
+        Assert.DoesNotContain(_app.Log.Events, e => e.Properties.TryGetValue("SourceContext", out var c) && c.ToString().Contains("Marten"));
     }
 }

@@ -1,3 +1,4 @@
+using Marten;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
@@ -32,27 +33,34 @@ public static class DomainServices
 }
 
 /// <summary>
-/// Opens Marten over the app's schema and applies its schema and ours (idempotent, safe with several processes). A task
-/// rather than <c>AddMarten(...).ApplyAllDatabaseChangesOnStartup()</c>: the app must start, report not-ready and keep
-/// trying while PostgreSQL is away (StartupTaskRunner), which Marten's hosted service does not do. Wolverine's step
-/// moves this onto AddMarten (docs/marten-move.md).
+/// Applies the schema of the store that <c>AddMarten</c> built (Marten's tables and ours; idempotent, safe with several processes) and hands the store to <see cref="StoreHolder"/>. A task rather
+/// than <c>ApplyAllDatabaseChangesOnStartup()</c>: the app must start, report not-ready and keep trying while
+/// PostgreSQL is away (StartupTaskRunner), which Marten's hosted service does not do (docs/marten-move.md).
 /// </summary>
-internal sealed class EventStoreStartup(StoreHolder holder, IConfiguration config, DbSchema schema, CodeKey key,
-    ILogger<EventStoreStartup> log) : IStartupTask
+internal sealed class EventStoreStartup(StoreHolder holder, StorePools pools, IDocumentStore marten, ILogger<EventStoreStartup> log)
+    : IStartupTask
 {
     public string Name => "event-store";
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (holder.IsReady) return;
-        var connectionString = config.GetConnectionString(WebConfig.ConnectionStringName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{WebConfig.ConnectionStringName} is not set.");
-        var store = await WaardechequeStore.CreateAsync(PoolSettings.Apply(connectionString), key.Bytes, schema.Name, ct: cancellationToken);
-        if (store.LegacyImport is { } imported)
-            log.LogWarning("Imported the pre-Marten event log: {Events} events of {Streams} streams, {CodeHashes} code hashes removed; " +
-                           "the hash chain is new, so publish a fresh checkpoint from GET /api/v1/audit/verify (docs/operations.md)",
-                imported.Events, imported.Streams, imported.CodeHashesRemoved);
-        holder.Set(store);
+        var dataSource = WaardechequeStore.DataSourceFor(pools.ConnectionString, pools.Schema);
+        try
+        {
+            var store = await WaardechequeStore.AttachAsync((DocumentStore)marten, pools.ConnectionString, dataSource, pools.Schema,
+                pools.Lookup, pools.ReadModels, cancellationToken);
+            if (store.LegacyImport is { } imported)
+                log.LogWarning("Imported the pre-Marten event log: {Events} events of {Streams} streams, {CodeHashes} code hashes removed; " +
+                               "the hash chain is new, so publish a fresh checkpoint from GET /api/v1/audit/verify (docs/operations.md)",
+                    imported.Events, imported.Streams, imported.CodeHashesRemoved);
+            holder.Set(store);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync();
+            throw;
+        }
     }
 }
 

@@ -60,6 +60,9 @@ public static class LogSetup
             // The request line is written by Serilog.AspNetCore straight to Serilog, past Microsoft.Extensions.Logging's
             // filters: it gets the configured default level, so healthy probes (Debug) stay out unless asked for.
             .MinimumLevel.Override("Serilog.AspNetCore.RequestLoggingMiddleware", DefaultLevel(configuration))
+            // Marten logs a failed batch at Error with its SQL AND its parameters (CRITTER-NOTES trap 7): personal data,
+            // code lookups. The exception itself still reaches whoever handles it (and the request log), without them.
+            .MinimumLevel.Override("Marten", LogEventLevel.Fatal)
             .Enrich.FromLogContext()
             .Enrich.With(new RedactingEnricher(), new RequestTagEnricher())
             .WriteTo.Console(Formatter(configuration));
