@@ -1,4 +1,7 @@
 using Marten;
+using Wolverine;
+using Wolverine.Runtime;
+using MessageContext = Waardecheque.Messaging.MessageContext;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
@@ -21,8 +24,14 @@ public static class DomainServices
         services.AddSingleton(_ => WaardechequeStore.Handlers());
         services.AddSingleton(sp => sp.GetRequiredService<StoreHolder>().Store.Bus(sp.GetRequiredService<HandlerRegistry>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CommandBus>>()));
-        services.AddSingleton(sp => new OutboxWorker(sp.GetRequiredService<CommandBus>(), sp.GetRequiredService<HandlerRegistry>(),
-            sp.GetRequiredService<ILogger<OutboxWorker>>()));
+        services.AddSingleton(sp =>
+        {
+            var wolverine = sp.GetRequiredService<IWolverineRuntime>();
+            // Follow-ups and due scheduled rows run through Wolverine like every other command (handler, transaction, retries).
+            return new OutboxWorker(sp.GetRequiredService<CommandBus>(), sp.GetRequiredService<HandlerRegistry>(),
+                sp.GetRequiredService<ILogger<OutboxWorker>>(),
+                (message, context, ct) => new MessageBus(wolverine).InvokeCommandAsync(message, context, ct));
+        });
         services.AddHostedService<DomainWorkers>();
         services.AddSingleton<IssuingRuns>();
         services.AddHostedService(sp => sp.GetRequiredService<IssuingRuns>());
@@ -77,7 +86,9 @@ internal sealed class DomainWorkers(StoreHolder holder, IServiceProvider service
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!holder.IsReady)
+        // The worker runs its rows through Wolverine, which starts after the event store (WolverineStartup).
+        var wolverine = services.GetRequiredService<WolverineStartup>();
+        while (!holder.IsReady || !wolverine.IsStarted)
         {
             try { await Task.Delay(TimeSpan.FromMilliseconds(500), stoppingToken); }
             catch (OperationCanceledException) { return; }
