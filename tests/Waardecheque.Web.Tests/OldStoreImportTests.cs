@@ -59,6 +59,12 @@ public sealed class OldStoreImportTests
             values (gen_random_uuid(), 'application/pdf', '\x255044462d', sha256('\x255044462d'), 'bon.pdf', now())
             """);
 
+        // The old store scheduled the idea's deadline as a wc_outbox row; this version schedules through Wolverine, so
+        // the row an old database holds is written here as the old version wrote it.
+        await ExecuteAsync(db, $"""
+            insert into wc_outbox (id, message_type, body, due_at, actor)
+            values (gen_random_uuid(), 'expire_idea', jsonb_build_object('ideaId', '{ideaId}'), now() + interval '30 days', 'staff:{world.ModeratorId}')
+            """);
         var idea = await world.GetJsonAsync($"/api/v1/ideas/{ideaId}");
         var audit = await world.GetJsonAsync($"/api/v1/programs/{programId}/audit", world.Auditor);
         Assert.Equal(800, idea.GetProperty("pledgedCents").GetInt64());

@@ -113,7 +113,7 @@ public sealed class CommandBus(IDocumentStore store, NpgsqlDataSource db, Handle
     /// it with <see cref="AsClash"/>.
     /// </summary>
     public Task<Events> RunInSessionAsync(IDocumentSession session, object command, MessageContext context, int attempt,
-        CancellationToken ct)
+        CancellationToken ct, bool queueMessages = true)
     {
         var handler = registry.For(command.GetType());
         if (attempt <= 1) handler.Validate?.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [command], null);
@@ -121,7 +121,7 @@ public sealed class CommandBus(IDocumentStore store, NpgsqlDataSource db, Handle
         if (attempt > 1)
             foreach (var p in handler.Parameters.Where(p => p.Kind == ParameterKind.Aggregate))
                 if (TryIdFor(p.Type, command, [], out var id) && id != Guid.Empty) lockFirst.TryAdd(id, p.Type);
-        return DecideAsync(session, handler, command, context, lockFirst, [], [], ct);
+        return DecideAsync(session, handler, command, context, lockFirst, [], [], ct, queueMessages);
     }
 
     /// <summary>The <see cref="ConcurrencyException"/> a retry may fix (a version clash and its kin), or null.</summary>
@@ -129,7 +129,7 @@ public sealed class CommandBus(IDocumentStore store, NpgsqlDataSource db, Handle
 
     private async Task<Events> DecideAsync(IDocumentSession session, HandlerDescriptor handler, object command, MessageContext context,
         IReadOnlyDictionary<Guid, Type> lockFirst, Dictionary<Guid, Type> written, List<(Guid Id, long Version)> readOnly,
-        CancellationToken ct)
+        CancellationToken ct, bool queueMessages = true)
     {
         session.LastModifiedBy = context.Actor;
         session.CorrelationId = context.CorrelationId;
@@ -188,7 +188,7 @@ public sealed class CommandBus(IDocumentStore store, NpgsqlDataSource db, Handle
             .Select(s => (s.Key, s.Value.Version)));
         if (readOnly.Count > 0) ReadStreamsCheck.Queue(session, readOnly);
 
-        if (result.Messages.Count > 0)
+        if (queueMessages && result.Messages.Count > 0)
             Outbox.Queue(session, result.Messages
                 .Select(m => Outbox.Row(m, registry.MessageName(m.Message.GetType()), context, MessageJson.Options)).ToList());
         return result;

@@ -8,6 +8,7 @@ using Waardecheque.Web.Database;
 using Waardecheque.Web.Hosting;
 using Wolverine;
 using Wolverine.ErrorHandling;
+using Wolverine.Util;
 using Wolverine.Marten;
 
 namespace Waardecheque.Web.Domain;
@@ -28,6 +29,9 @@ namespace Waardecheque.Web.Domain;
 /// </summary>
 internal static class CritterStack
 {
+    // Before any Wolverine host of this process names a message type.
+    static CritterStack() => WolverineMessageNaming.InsertFirst<StableMessageNames>();
+
     /// <summary>The waits between attempts after a version clash (each stretched by jitter up to twice its length).</summary>
     internal static readonly TimeSpan[] ClashCooldowns = [.. new[] { 1, 2, 4, 8, 16, 25, 35, 50, 70, 100, 150, 200 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
 
@@ -61,6 +65,12 @@ internal static class CritterStack
             opts.OnException(e => CommandBus.AsClash(e) is not null)
                 .RetryWithCooldown(ClashCooldowns)
                 .WithFullJitter();
+            // A follow-up from a queue that breaks a rule (or a refund no worker makes yet) goes to the dead letters at
+            // once, for a person (the old outbox parked such rows). Inline calls are not affected: the caller gets it.
+            opts.OnException(e => e is IPermanentError).MoveToErrorQueue();
+            // Due scheduled messages (an idea's deadline, a program's close) are looked for every second, as the old
+            // outbox worker did.
+            opts.Durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(1);
             // WolverineStartup starts Wolverine once PostgreSQL has answered; should the database go away in between,
             // a failed migration only logs (the tables are created with IF NOT EXISTS at the next start).
             opts.ResourceMigrationFailureMode = ResourceMigrationFailureMode.ContinueOnFailures;
@@ -102,4 +112,18 @@ internal sealed class StorePools : IAsyncDisposable
     public NpgsqlDataSource Marten { get; }
 
     public ValueTask DisposeAsync() => Marten.DisposeAsync();
+}
+
+/// <summary>
+/// Wolverine's message type names for our messages: the stable names of <c>DomainEvents.Messages</c> (expire_idea,
+/// close_program, ...) instead of .NET type names, because a scheduled envelope may wait for months (a program's close)
+/// and must not depend on a name that a refactoring changes.
+/// </summary>
+internal sealed class StableMessageNames : IMessageTypeNaming
+{
+    private static readonly Dictionary<Type, string> Names =
+        Waardecheque.Domain.DomainEvents.Messages.ToDictionary(m => m.Type, m => m.Alias);
+
+    public bool TryDetermineName(Type messageType, out string messageTypeName) =>
+        Names.TryGetValue(messageType, out messageTypeName!);
 }

@@ -81,4 +81,37 @@ public sealed class WolverineCommandTests(HotIdeaWorld w) : IClassFixture<HotIde
         var after = await w.GetJsonAsync($"/api/v1/ideas/{idea}");
         Assert.Equal(100L * HotIdeaWorld.Households, after.GetProperty("pledgedCents").GetInt64());
     }
+
+    [Fact]
+    public async Task an_idea_expires_at_its_deadline_with_no_request_though_the_process_that_scheduled_it_stopped()
+    {
+        var initiator = await w.ResidentAsync(w.ProgramId, "Rozentuin", HotIdeaWorld.Households);
+        var idea = await w.ProposeAsync(initiator, "Kort idee", ApiWorld.Street("Rozentuin"), 50_000, DateTimeOffset.UtcNow.AddSeconds(4));
+
+        // Approved (which schedules the deadline) on a second app process, which then stops before the deadline.
+        await using (var second = w.SecondProcess())
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/ideas/{idea}/approve");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", w.Moderator);
+            Assert.Equal(HttpStatusCode.OK, (await second.CreateClient().SendAsync(request)).StatusCode);
+        }
+        Assert.Equal("open", (await w.GetJsonAsync($"/api/v1/ideas/{idea}", initiator)).GetProperty("state").GetString());
+        // The deadline waits as a durable scheduled envelope of Wolverine's under its stable name, not in wc_outbox.
+        await using (var db = NpgsqlDataSource.Create(w.App.ConnectionString))
+        {
+            await using var cmd = db.CreateCommand(
+                "select count(*) from wolverine_incoming_envelopes where status = 'Scheduled' and message_type = 'expire_idea'");
+            Assert.True((long)(await cmd.ExecuteScalarAsync())! >= 1);
+            await using var old = db.CreateCommand("select count(*) from wc_outbox where message_type = 'expire_idea'");
+            Assert.Equal(0L, (long)(await old.ExecuteScalarAsync())!);
+        }
+
+        var state = "";
+        for (var i = 0; i < 120 && state != "expired"; i++)
+        {
+            await Task.Delay(250);
+            state = (await w.GetJsonAsync($"/api/v1/ideas/{idea}", initiator)).GetProperty("state").GetString()!;
+        }
+        Assert.Equal("expired", state);
+    }
 }
