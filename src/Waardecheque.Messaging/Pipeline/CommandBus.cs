@@ -100,6 +100,37 @@ public sealed class CommandBus(IDocumentStore store, NpgsqlDataSource db, Handle
         CancellationToken ct)
     {
         await using var session = store.LightweightSession();
+        var result = await DecideAsync(session, handler, command, context, lockFirst, written, readOnly, ct);
+        await session.SaveChangesAsync(ct);
+        return result;
+    }
+
+    /// <summary>
+    /// One try of a command inside a session someone else commits (Wolverine's transactional middleware): stamps the
+    /// session, loads, runs the pure rule, appends and queues the checks and outbox rows; no <c>SaveChangesAsync</c>.
+    /// From the second attempt on, the streams the command names are fetched with Marten's row lock (in id order), so a
+    /// hot idea's retries queue instead of clashing again. Throws what <see cref="InvokeAsync"/> would retry; callers map
+    /// it with <see cref="AsClash"/>.
+    /// </summary>
+    public Task<Events> RunInSessionAsync(IDocumentSession session, object command, MessageContext context, int attempt,
+        CancellationToken ct, bool queueMessages = true)
+    {
+        var handler = registry.For(command.GetType());
+        if (attempt <= 1) handler.Validate?.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [command], null);
+        var lockFirst = new Dictionary<Guid, Type>();
+        if (attempt > 1)
+            foreach (var p in handler.Parameters.Where(p => p.Kind == ParameterKind.Aggregate))
+                if (TryIdFor(p.Type, command, [], out var id) && id != Guid.Empty) lockFirst.TryAdd(id, p.Type);
+        return DecideAsync(session, handler, command, context, lockFirst, [], [], ct, queueMessages);
+    }
+
+    /// <summary>The <see cref="ConcurrencyException"/> a retry may fix (a version clash and its kin), or null.</summary>
+    public static ConcurrencyException? AsClash(Exception e) => Clash(e);
+
+    private async Task<Events> DecideAsync(IDocumentSession session, HandlerDescriptor handler, object command, MessageContext context,
+        IReadOnlyDictionary<Guid, Type> lockFirst, Dictionary<Guid, Type> written, List<(Guid Id, long Version)> readOnly,
+        CancellationToken ct, bool queueMessages = true)
+    {
         session.LastModifiedBy = context.Actor;
         session.CorrelationId = context.CorrelationId;
         session.CausationId = registry.MessageName(handler.CommandType);
@@ -157,11 +188,9 @@ public sealed class CommandBus(IDocumentStore store, NpgsqlDataSource db, Handle
             .Select(s => (s.Key, s.Value.Version)));
         if (readOnly.Count > 0) ReadStreamsCheck.Queue(session, readOnly);
 
-        if (result.Messages.Count > 0)
+        if (queueMessages && result.Messages.Count > 0)
             Outbox.Queue(session, result.Messages
                 .Select(m => Outbox.Row(m, registry.MessageName(m.Message.GetType()), context, MessageJson.Options)).ToList());
-
-        await session.SaveChangesAsync(ct);
         return result;
     }
 

@@ -13,8 +13,14 @@ namespace Waardecheque.Messaging;
 /// A delivered message acts as <see cref="Actor"/>, not as whoever caused it: the deadline expired the idea, not the
 /// moderator who approved it months before. Who caused it stays on every event as the <c>caused_by</c> header, and the
 /// conversation as the correlation id.
+/// <para>
+/// How a row's message is run: <paramref name="deliver"/> when given (the web host: through Wolverine's
+/// <c>IMessageBus.InvokeAsync</c>, so every command of the app runs in Wolverine), else the bus's own
+/// <see cref="CommandBus.InvokeAsync"/> (tests, benchmarks).
+/// </para>
 /// </summary>
-public sealed class OutboxWorker(CommandBus bus, HandlerRegistry registry, ILogger<OutboxWorker>? logger = null)
+public sealed class OutboxWorker(CommandBus bus, HandlerRegistry registry, ILogger<OutboxWorker>? logger = null,
+    Func<object, MessageContext, CancellationToken, Task>? deliver = null)
 {
     public const int BatchSize = 20;
     public const int MaxAttempts = 10;
@@ -44,7 +50,8 @@ public sealed class OutboxWorker(CommandBus bus, HandlerRegistry registry, ILogg
             {
                 var message = JsonSerializer.Deserialize(row.Body, registry.MessageType(row.Type), MessageJson.Options)!;
                 var context = new MessageContext(Actor, row.Correlation, new Dictionary<string, object> { [CausedByHeader] = row.Actor });
-                await bus.InvokeAsync(message, context, ct);
+                if (deliver is not null) await deliver(message, context, ct);
+                else await bus.InvokeAsync(message, context, ct);
                 await ExecuteAsync(conn, tx, "delete from wc_outbox where id = $1", ct, row.Id);
             }
             catch (Exception e) when (e is not OperationCanceledException)

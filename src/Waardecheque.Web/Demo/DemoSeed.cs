@@ -1,3 +1,6 @@
+using Wolverine;
+using Wolverine.Runtime;
+using MessageContext = Waardecheque.Messaging.MessageContext;
 using System.Text;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -39,7 +42,7 @@ internal sealed class DemoSeed(
     TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DemoSeed> log) : BackgroundService
 {
     // Resolved once the store is open: the command bus needs it, and hosted services are built before startup tasks run.
-    private CommandBus bus = null!;
+    private IMessageBus bus = null!;
 
     public const string ModeratorEmail = "verbinder@seghwaert.demo";
     public const string ModeratorPassword = "Demo-Verbinder-2026!";
@@ -85,7 +88,7 @@ internal sealed class DemoSeed(
         {
             if (holder.IsReady && (await health.CheckReadinessAsync(ct)).Status == HealthStatus.Healthy)
             {
-                bus = services.GetRequiredService<CommandBus>();
+                bus = new MessageBus(services.GetRequiredService<IWolverineRuntime>());
                 return;
             }
             await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
@@ -136,24 +139,24 @@ internal sealed class DemoSeed(
         var endOf2026 = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.FromHours(1)).ToUniversalTime();
         var closesAt = endOf2026 > now.AddDays(14) ? endOf2026 : now.AddDays(60);
         var programId = Guid.CreateVersion7();
-        await bus.InvokeAsync(new CreateProgram(programId, DemoData.ProgramName, DemoData.MunicipalityCode, DemoData.Buurten, 750,
+        await bus.InvokeCommandAsync(new CreateProgram(programId, DemoData.ProgramName, DemoData.MunicipalityCode, DemoData.Buurten, 750,
             now, closesAt), adminContext, ct);
-        await bus.InvokeAsync(new ImportHouseholds(programId, DemoData.Csv()), adminContext, ct);
-        await bus.InvokeAsync(new OpenProgram(programId), adminContext, ct);
+        await bus.InvokeCommandAsync(new ImportHouseholds(programId, DemoData.Csv()), adminContext, ct);
+        await bus.InvokeCommandAsync(new OpenProgram(programId), adminContext, ct);
         await ChequeIssuing.IssueAsync(holder.Store, programId, adminContext, time, ct);
 
         Guid Cheque(string street, int number) => ChequeOf(programId, DemoData.At(street, number));
-        async Task Activate(Guid cheque) => await bus.InvokeAsync(new ActivateCheque(cheque), Resident(cheque), ct);
+        async Task Activate(Guid cheque) => await bus.InvokeCommandAsync(new ActivateCheque(cheque), Resident(cheque), ct);
         async Task PledgeAsync(Guid idea, Guid cheque, long cents)
         {
             await Activate(cheque);
-            await bus.InvokeAsync(new Pledge(idea, cheque, cents), Resident(cheque), ct);
+            await bus.InvokeCommandAsync(new Pledge(idea, cheque, cents), Resident(cheque), ct);
         }
         async Task<Guid> ProposeAsync(Guid cheque, string title, string description, Scope scope, long target)
         {
             await Activate(cheque);
             var id = Guid.CreateVersion7();
-            await bus.InvokeAsync(new ProposeIdea(id, cheque, title, description, scope, target, closesAt.AddDays(-2)), Resident(cheque), ct);
+            await bus.InvokeCommandAsync(new ProposeIdea(id, cheque, title, description, scope, target, closesAt.AddDays(-2)), Resident(cheque), ct);
             return id;
         }
 
@@ -161,7 +164,7 @@ internal sealed class DemoSeed(
         var picnic = await ProposeAsync(Cheque("Rozentuin", 3), "Picknicktafel in de Rozentuin",
             "Een stevige houten picknicktafel op het grasveld halverwege de Rozentuin, voor koffie met de buren en verjaardagen buiten.",
             Scope.ForStreet(DemoData.Tuinen, "Rozentuin"), 3000);
-        await bus.InvokeAsync(new ApproveIdea(picnic, moderatorId), moderator, ct);
+        await bus.InvokeCommandAsync(new ApproveIdea(picnic, moderatorId), moderator, ct);
         await PledgeAsync(picnic, Cheque("Rozentuin", 3), 750);
         await PledgeAsync(picnic, Cheque("Rozentuin", 12), 500);
 
@@ -169,7 +172,7 @@ internal sealed class DemoSeed(
         var barbecue = await ProposeAsync(Cheque("Noordvaart", 4), "Buurtbarbecue De Vaarten",
             "Een barbecue op het pleintje aan de Trekvaart op de laatste zaterdag van de maand, voor iedereen uit de Vaarten.",
             Scope.ForBuurt(DemoData.Vaarten), 2250);
-        await bus.InvokeAsync(new ApproveIdea(barbecue, moderatorId), moderator, ct);
+        await bus.InvokeCommandAsync(new ApproveIdea(barbecue, moderatorId), moderator, ct);
         await PledgeAsync(barbecue, Cheque("Noordvaart", 4), 750);
         await PledgeAsync(barbecue, Cheque("Zuidvaart", 9), 750);
         await PledgeAsync(barbecue, Cheque("Lange Vaart", 17), 750);
@@ -178,21 +181,21 @@ internal sealed class DemoSeed(
         var planters = await ProposeAsync(Cheque("Klaverweide", 2), "Bloembakken Klaverweide",
             "Vier grote bloembakken met vaste planten bij de ingang van de Klaverweide; de bewoners onderhouden ze samen.",
             Scope.ForStreet(DemoData.Weiden, "Klaverweide"), 3000);
-        await bus.InvokeAsync(new ApproveIdea(planters, moderatorId), moderator, ct);
+        await bus.InvokeCommandAsync(new ApproveIdea(planters, moderatorId), moderator, ct);
         foreach (var number in new[] { 2, 5, 8, 11 }) await PledgeAsync(planters, Cheque("Klaverweide", number), 750);
         var initiator = Cheque("Klaverweide", 2);
         var household = (await ChequeQueries.GetAsync(holder.Store.DataSource, initiator, ct))!.HouseholdId;
         var bakken = await receipts.SaveAsync("application/pdf",
             DemoData.ReceiptPdf("Tuincentrum Seghwaert: 4 bloembakken", "Totaal EUR 18,50"), "bon-bloembakken.pdf", ct);
         var bakkenId = Guid.CreateVersion7();
-        await bus.InvokeAsync(new SubmitExpense(planters, bakkenId, household, 1850, "Tuincentrum Seghwaert", "Vier bloembakken",
+        await bus.InvokeCommandAsync(new SubmitExpense(planters, bakkenId, household, 1850, "Tuincentrum Seghwaert", "Vier bloembakken",
             bakken.Reference), Resident(initiator), ct);
-        await bus.InvokeAsync(new ApproveExpense(planters, bakkenId, moderatorId), moderator, ct);
+        await bus.InvokeCommandAsync(new ApproveExpense(planters, bakkenId, moderatorId), moderator, ct);
         if (admin is not null)
-            await bus.InvokeAsync(new MarkExpensePaid(planters, bakkenId, admin.Id, "NL-DEMO-2026-0001"), adminContext, ct);
+            await bus.InvokeCommandAsync(new MarkExpensePaid(planters, bakkenId, admin.Id, "NL-DEMO-2026-0001"), adminContext, ct);
         var planten = await receipts.SaveAsync("application/pdf",
             DemoData.ReceiptPdf("Kwekerij Rokkeveen: vaste planten", "Totaal EUR 9,75"), "bon-planten.pdf", ct);
-        await bus.InvokeAsync(new SubmitExpense(planters, Guid.CreateVersion7(), household, 975, "Kwekerij Rokkeveen",
+        await bus.InvokeCommandAsync(new SubmitExpense(planters, Guid.CreateVersion7(), household, 975, "Kwekerij Rokkeveen",
             "Vaste planten en potgrond", planten.Reference), Resident(initiator), ct);
 
         // Waiting for a connector.

@@ -1,4 +1,7 @@
 using Marten;
+using Wolverine;
+using Wolverine.Runtime;
+using MessageContext = Waardecheque.Messaging.MessageContext;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
@@ -21,8 +24,7 @@ public static class DomainServices
         services.AddSingleton(_ => WaardechequeStore.Handlers());
         services.AddSingleton(sp => sp.GetRequiredService<StoreHolder>().Store.Bus(sp.GetRequiredService<HandlerRegistry>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CommandBus>>()));
-        services.AddSingleton(sp => new OutboxWorker(sp.GetRequiredService<CommandBus>(), sp.GetRequiredService<HandlerRegistry>(),
-            sp.GetRequiredService<ILogger<OutboxWorker>>()));
+        services.AddSingleton<OldOutboxMove>();
         services.AddHostedService<DomainWorkers>();
         services.AddSingleton<IssuingRuns>();
         services.AddHostedService(sp => sp.GetRequiredService<IssuingRuns>());
@@ -72,19 +74,21 @@ internal sealed class EventStoreReadiness(StoreHolder holder) : IHealthCheck
             : HealthCheckResult.Unhealthy("het event store-schema is nog niet bijgewerkt");
 }
 
-/// <summary>Runs the outbox/scheduler worker once the store is open. (No projection is async: there is no daemon to run.)</summary>
+/// <summary>Moves the old outbox's rows into Wolverine's schedule once the store and Wolverine are up (<see cref="OldOutboxMove"/>); Wolverine runs follow-ups and the schedule. (No projection is async: there is no daemon to run.)</summary>
 internal sealed class DomainWorkers(StoreHolder holder, IServiceProvider services, ILogger<DomainWorkers> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!holder.IsReady)
+        // The old outbox's rows go into Wolverine, which starts after the event store (WolverineStartup).
+        var wolverine = services.GetRequiredService<WolverineStartup>();
+        while (!holder.IsReady || !wolverine.IsStarted)
         {
             try { await Task.Delay(TimeSpan.FromMilliseconds(500), stoppingToken); }
             catch (OperationCanceledException) { return; }
         }
-        var outbox = services.GetRequiredService<OutboxWorker>();
-        try { await outbox.RunAsync(stoppingToken); }
+        var move = services.GetRequiredService<OldOutboxMove>();
+        try { await move.RunAsync(stoppingToken); }
         catch (OperationCanceledException) { }
-        catch (Exception e) { log.LogError(e, "The outbox worker stopped"); }
+        catch (Exception e) { log.LogError(e, "Moving the old outbox stopped"); }
     }
 }

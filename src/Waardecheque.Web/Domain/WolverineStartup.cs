@@ -18,6 +18,10 @@ internal sealed class WolverineStartup(IServiceProvider services, IReadOnlyList<
 
     public string Name => "wolverine";
 
+    /// <summary>Whether every hosted service of Wolverine has started (and the host is not stopping).</summary>
+    public bool IsStarted => !Volatile.Read(ref _stopped) && Volatile.Read(ref _startedCount) == hosted.Count;
+    private int _startedCount;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
@@ -29,6 +33,7 @@ internal sealed class WolverineStartup(IServiceProvider services, IReadOnlyList<
                 var service = Resolve(descriptor);
                 await service.StartAsync(cancellationToken);
                 _started.Add(service);
+                Volatile.Write(ref _startedCount, _started.Count);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -50,7 +55,7 @@ internal sealed class WolverineStartup(IServiceProvider services, IReadOnlyList<
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            _stopped = true;
+            Volatile.Write(ref _stopped, true);
             for (var i = _started.Count - 1; i >= 0; i--) await _started[i].StopAsync(cancellationToken);
             _started.Clear();
         }

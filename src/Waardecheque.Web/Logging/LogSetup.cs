@@ -63,6 +63,9 @@ public static class LogSetup
             // Marten logs a failed batch at Error with its SQL AND its parameters (CRITTER-NOTES trap 7): personal data,
             // code lookups. The exception itself still reaches whoever handles it (and the request log), without them.
             .MinimumLevel.Override("Marten", LogEventLevel.Fatal)
+            // Wolverine logs every failed InvokeAsync at Error under the message type's name (Executor), a broken rule
+            // and a retried clash included, with the command's fields. The caller gets the exception and answers for it.
+            .MinimumLevel.Override("Waardecheque.Domain", LogEventLevel.Fatal)
             .Enrich.FromLogContext()
             .Enrich.With(new RedactingEnricher(), new RequestTagEnricher())
             .WriteTo.Console(Formatter(configuration));

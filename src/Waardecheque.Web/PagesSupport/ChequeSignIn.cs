@@ -1,3 +1,6 @@
+using Wolverine;
+using Wolverine.Runtime;
+using MessageContext = Waardecheque.Messaging.MessageContext;
 using Npgsql;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
@@ -18,7 +21,7 @@ public sealed record CodeResult(CodeOutcome Outcome, Guid? ChequeId = null, stri
 /// typo), then the keyed lookup (a miss counts as a failed attempt), then ActivateCheque through the bus (a no-op
 /// after the first time; a blocked or replaced cheque says why in the domain's words).
 /// </summary>
-public sealed class ChequeSignIn(StoreHolder holder, CommandBus bus, ICodeAttemptLimiter limiter, CodeKey key)
+public sealed class ChequeSignIn(StoreHolder holder, IWolverineRuntime wolverine, ICodeAttemptLimiter limiter, CodeKey key)
 {
     /// <summary>Finds the cheque of a code; for residents and for a connector at the walk-in point.</summary>
     public async Task<CodeResult> FindAsync(HttpContext http, string? input)
@@ -41,7 +44,7 @@ public sealed class ChequeSignIn(StoreHolder holder, CommandBus bus, ICodeAttemp
     {
         try
         {
-            await bus.InvokeAsync(new ActivateCheque(chequeId, staffId), new MessageContext(actor), http.RequestAborted);
+            await new MessageBus(wolverine).InvokeCommandAsync(new ActivateCheque(chequeId, staffId), new MessageContext(actor), http.RequestAborted);
             return new CodeResult(CodeOutcome.SignedIn, chequeId);
         }
         catch (RuleViolation e)

@@ -1,3 +1,5 @@
+using Waardecheque.Web.Domain;
+using Wolverine;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Waardecheque.Domain;
 using Waardecheque.Messaging;
@@ -20,11 +22,11 @@ public abstract class WcPageModel : PageModel
     public Dictionary<string, string> FieldProblems { get; } = [];
 
     /// <summary>Runs a command; a broken rule becomes <see cref="Problem"/> (and field problems) and false.</summary>
-    protected async Task<bool> TryInvokeAsync(CommandBus bus, object command, string? actor = null)
+    protected async Task<bool> TryInvokeAsync(IMessageBus bus, object command, string? actor = null)
     {
         try
         {
-            await bus.InvokeAsync(command, new MessageContext(actor ?? User.Actor()), HttpContext.RequestAborted);
+            await bus.InvokeCommandAsync(command, new MessageContext(actor ?? User.Actor()), HttpContext.RequestAborted);
             return true;
         }
         catch (RuleViolation e)

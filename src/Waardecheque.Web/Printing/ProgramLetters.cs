@@ -1,3 +1,6 @@
+using Wolverine;
+using Wolverine.Runtime;
+using MessageContext = Waardecheque.Messaging.MessageContext;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels.Queries;
@@ -13,7 +16,7 @@ namespace Waardecheque.Web.Printing;
 /// first recorded on its cheque as disclosed to the staff member who asked (DOMAIN.md "Who sees a code"): the record
 /// commits before the first byte of the PDF leaves, so no code is ever shown that the audit trail does not name.
 /// </summary>
-public sealed class ProgramLetters(StoreHolder holder, CommandBus bus, CodeKey key, IConfiguration config)
+public sealed class ProgramLetters(StoreHolder holder, IWolverineRuntime wolverine, CodeKey key, IConfiguration config)
 {
     /// <summary>False when the program does not exist (nothing written, nothing recorded).</summary>
     public async Task<bool> WriteAsync(Guid programId, Guid staffId, MessageContext context, HttpResponse response, CancellationToken ct)
@@ -34,7 +37,7 @@ public sealed class ProgramLetters(StoreHolder holder, CommandBus bus, CodeKey k
         var addresses = new List<LetterAddress>();
         await foreach (var a in LetterQueries.CurrentChequesAsync(db, programId, ct)) addresses.Add(a);
         foreach (var run in addresses.Chunk(DiscloseCodesHandler.MaxChequesPerCommand))
-            await bus.InvokeAsync(new DiscloseCodes([.. run.Select(a => a.ChequeId)], CodeDisclosure.Letter, staffId), context, ct);
+            await new MessageBus(wolverine).InvokeCommandAsync(new DiscloseCodes([.. run.Select(a => a.ChequeId)], CodeDisclosure.Letter, staffId), context, ct);
 
         await LetterPrinter.WriteAsync(letter,
             addresses.Select(a => new LetterRecipient(a.Line, a.Postcode, city, ChequeCode.Derive(codeKey, a.ChequeId).ToString())),

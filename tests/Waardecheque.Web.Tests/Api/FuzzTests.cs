@@ -42,7 +42,7 @@ public sealed class FuzzWorld : ApiWorld
     }
 
     /// <summary>
-    /// Until the outbox holds nothing due (the worker polls once a second, so a follow-up such as releasing the pledges
+    /// Until the outbox holds nothing due (Wolverine's local queue, or its schedule polled once a second, so a follow-up such as releasing the pledges
     /// of a withdrawn idea can start up to a second after the answer) and the stored state stops changing.
     /// </summary>
     public async Task SettledAsync()
@@ -60,7 +60,12 @@ public sealed class FuzzWorld : ApiWorld
     private async Task<bool> NothingDueAsync()
     {
         await using var db = NpgsqlDataSource.Create(App.ConnectionString);
-        await using var cmd = db.CreateCommand("select not exists (select 1 from wc_outbox where due_at <= now())");
+        // Follow-ups wait in Wolverine's envelopes now (Incoming, or Scheduled and due); rows of the old outbox are still drained.
+        await using var cmd = db.CreateCommand("""
+            select not exists (select 1 from wc_outbox where due_at <= now())
+               and not exists (select 1 from wolverine_incoming_envelopes
+                               where status = 'Incoming' or (status = 'Scheduled' and execution_time <= now()))
+            """);
         return (bool)(await cmd.ExecuteScalarAsync())!;
     }
 

@@ -52,7 +52,7 @@ public sealed class CrashDrillTests(ITestOutputHelper output) : IAsyncLifetime
         var (programId, tokens) = await SetUpProgramAsync(http, admin);
         var ideas = new List<Guid>();
         for (var i = 0; i < IdeaCount; i++) ideas.Add(await OpenIdeaAsync(http, admin, tokens.Values.First(), DateTimeOffset.UtcNow.AddDays(30)));
-        // Its deadline passes while the drill runs: expiring it is the outbox worker's job, in whichever process lives then.
+        // Its deadline passes while the drill runs: expiring it is the schedule's job (Wolverine's scheduled envelope), in whichever process lives then.
         var expiresSoon = await OpenIdeaAsync(http, admin, tokens.Values.First(), DateTimeOffset.UtcNow.AddSeconds(30));
 
         // The load: eight clients pledge; the app is killed once enough pledges are acknowledged, with more in flight.
@@ -113,11 +113,11 @@ public sealed class CrashDrillTests(ITestOutputHelper output) : IAsyncLifetime
         // After the retries: every pledge sent is there exactly once.
         await AssertPledgesAsync(again, admin, programId, tokens, ideas, certain: [.. acknowledged.Keys, .. notAcknowledged]);
 
-        // The workers caught up: the new process's outbox worker expires the idea whose deadline passed.
+        // The workers caught up: the schedule (in the new process) expires the idea whose deadline passed.
         var waiting = Stopwatch.StartNew();
         while ((await ApiWorld.OkJsonAsync(await again.GetAsync($"/api/v1/ideas/{expiresSoon}"))).GetProperty("state").GetString() != "expired")
         {
-            Assert.True(waiting.Elapsed < Patience, "The idea past its deadline was not expired by the restarted app's outbox worker.");
+            Assert.True(waiting.Elapsed < Patience, "The idea past its deadline was not expired by the restarted app's schedule.");
             await Task.Delay(250);
         }
     }

@@ -8,6 +8,7 @@ using Waardecheque.Messaging;
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Database;
+using Waardecheque.Web.Domain;
 using Waardecheque.Web.Tests.Support;
 using Xunit.Abstractions;
 
@@ -112,13 +113,13 @@ public sealed class DatabaseRestartDrillTests(ITestOutputHelper output) : ApiWor
             await WaitUntilAsync(async () => (await GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, "ready again");
             await WaitUntilAsync(() => outcomes.Any(o => o.Phase == "back" && o.Status == HttpStatusCode.OK), "a page read after the restart");
 
-            // The outbox worker lived through the outage (it logged its failures) and still delivers: an idea whose
-            // deadline passes now is expired by it.
+            // The old outbox's mover lived through the outage (it logged its failures), and the schedule (Wolverine's
+            // scheduled envelopes) still delivers: an idea whose deadline passes now is expired with no request.
             Assert.Contains(App.Log.Events, e => e.Level >= LogEventLevel.Warning
-                && e.Properties.TryGetValue("SourceContext", out var source) && (source as ScalarValue)?.Value as string == typeof(OutboxWorker).FullName);
+                && e.Properties.TryGetValue("SourceContext", out var source) && (source as ScalarValue)?.Value as string == typeof(OldOutboxMove).FullName);
             var shortLived = await OpenIdeaAsync(tokens.Values.First(), Buurt(Tuinen), 10_000, deadline: _clock.GetUtcNow().AddSeconds(4));
             await WaitUntilAsync(async () => (await GetJsonAsync($"/api/v1/ideas/{shortLived}")).GetProperty("state").GetString() == "expired",
-                "the outbox worker expiring an idea after the outage");
+                "the schedule expiring an idea after the outage");
 
             // A pledge cut off by the outage may have left its Idempotency-Key claimed without an answer; a retry is
             // told 409 until the claim is a minute old, then recovers it from the log. Jump that minute.

@@ -1,3 +1,4 @@
+using Wolverine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Messaging;
@@ -58,7 +59,7 @@ internal sealed class ChequeEndpoints : IEndpointModule
             .Produces<ReissueResponse>(StatusCodes.Status201Created)
             .ProducesCommandProblems();
 
-        api.MapGet("/cheques/{id:guid}/qr.svg", (Guid id, IConfiguration config, StoreHolder holder, CodeKey key, CommandBus bus,
+        api.MapGet("/cheques/{id:guid}/qr.svg", (Guid id, IConfiguration config, StoreHolder holder, CodeKey key, IMessageBus bus,
                     HttpContext http) => QrAsync(id, config, holder, key, bus, http, url => Results.Content(QrCodes.Svg(url), "image/svg+xml")))
             .RequireAuthorization(Policies.Admin)
             .WithName("ChequeQrSvg")
@@ -68,7 +69,7 @@ internal sealed class ChequeEndpoints : IEndpointModule
             .ProducesAuthProblems()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapGet("/cheques/{id:guid}/qr.png", (Guid id, IConfiguration config, StoreHolder holder, CodeKey key, CommandBus bus,
+        api.MapGet("/cheques/{id:guid}/qr.png", (Guid id, IConfiguration config, StoreHolder holder, CodeKey key, IMessageBus bus,
                     HttpContext http) => QrAsync(id, config, holder, key, bus, http, url => Results.File(QrCodes.Png(url), "image/png")))
             .RequireAuthorization(Policies.Admin)
             .WithName("ChequeQrPng")
@@ -93,34 +94,34 @@ internal sealed class ChequeEndpoints : IEndpointModule
     private static async Task<Ok<StaffChequeResponse>> GetAsync(Guid id, StoreHolder holder, CancellationToken ct) =>
         TypedResults.Ok(await StaffViewAsync(holder, id, ct));
 
-    private static async Task<Ok<StaffChequeResponse>> BlockAsync(Guid id, BlockRequest request, HttpContext http, CommandBus bus,
+    private static async Task<Ok<StaffChequeResponse>> BlockAsync(Guid id, BlockRequest request, HttpContext http, IMessageBus bus,
         StoreHolder holder, ISessionTokens sessions)
     {
-        await bus.InvokeAsync(new BlockCheque(id, ApiText.StaffId(http.User), request.Reason ?? ""), ApiServices.Context(http), http.RequestAborted);
+        await bus.InvokeCommandAsync(new BlockCheque(id, ApiText.StaffId(http.User), request.Reason ?? ""), ApiServices.Context(http), http.RequestAborted);
         // A blocked cheque is out of use at once: whoever holds a session with it is signed out.
         await sessions.RevokeSubjectAsync(id, http.RequestAborted);
         return TypedResults.Ok(await StaffViewAsync(holder, id, http.RequestAborted));
     }
 
-    private static async Task<Created<ReissueResponse>> ReissueAsync(Guid id, HttpContext http, CommandBus bus, CodeKey key,
+    private static async Task<Created<ReissueResponse>> ReissueAsync(Guid id, HttpContext http, IMessageBus bus, CodeKey key,
         ISessionTokens sessions)
     {
         var codeKey = key.Bytes;
-        await bus.InvokeAsync(new ReissueCheque(id, ApiText.StaffId(http.User)), ApiServices.Context(http), http.RequestAborted);
+        await bus.InvokeCommandAsync(new ReissueCheque(id, ApiText.StaffId(http.User)), ApiServices.Context(http), http.RequestAborted);
         await sessions.RevokeSubjectAsync(id, http.RequestAborted);
         var newId = Cheque.ReplacementIdFor(id);
         return TypedResults.Created($"{ApiServices.Prefix}/cheques/{newId}",
             new ReissueResponse(newId, ChequeCode.Derive(codeKey, newId).ToString()));
     }
 
-    private static async Task<IResult> QrAsync(Guid id, IConfiguration config, StoreHolder holder, CodeKey key, CommandBus bus,
+    private static async Task<IResult> QrAsync(Guid id, IConfiguration config, StoreHolder holder, CodeKey key, IMessageBus bus,
         HttpContext http, Func<string, IResult> render)
     {
         _ = await ChequeQueries.GetAsync(holder.Store.DataSource, id, http.RequestAborted)
             ?? throw ApiProblemException.NotFound("Deze cheque bestaat niet.");
         // On the cheque's record before the picture leaves (DOMAIN.md "Who sees a code"); a HEAD sends no picture.
         if (!HeadRequests.IsHead(http))
-            await bus.InvokeAsync(new DiscloseCodes([id], CodeDisclosure.QrCode, ApiText.StaffId(http.User)), ApiServices.Context(http),
+            await bus.InvokeCommandAsync(new DiscloseCodes([id], CodeDisclosure.QrCode, ApiText.StaffId(http.User)), ApiServices.Context(http),
                 http.RequestAborted);
         var url = ChequeUrls.For(ApiServices.PublicBaseUrl(config), ChequeCode.Derive(key.Bytes, id).ToString());
         // The picture is the cheque's secret: no cache may keep it.

@@ -1,3 +1,4 @@
+using Wolverine;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain;
@@ -66,7 +67,7 @@ internal sealed class ExpenseEndpoints : IEndpointModule
             .ProducesCommandProblems();
     }
 
-    private static async Task<Created<CreatedExpense>> SubmitAsync(Guid id, HttpContext http, ActingResolver acting, CommandBus bus,
+    private static async Task<Created<CreatedExpense>> SubmitAsync(Guid id, HttpContext http, ActingResolver acting, IMessageBus bus,
         Receipts receipts)
     {
         var ct = http.RequestAborted;
@@ -95,7 +96,7 @@ internal sealed class ExpenseEndpoints : IEndpointModule
         var expenseId = Guid.CreateVersion7();
         try
         {
-            await bus.InvokeAsync(new SubmitExpense(id, expenseId, who.HouseholdId, amount, form["payee"].ToString(),
+            await bus.InvokeCommandAsync(new SubmitExpense(id, expenseId, who.HouseholdId, amount, form["payee"].ToString(),
                 form["description"].ToString(), receipt.Reference, who.OnBehalfOfStaffId), ApiServices.Context(http), ct);
         }
         catch
@@ -123,25 +124,25 @@ internal sealed class ExpenseEndpoints : IEndpointModule
         return Results.File(file.Bytes, file.ContentType, file.FileName ?? $"bon-{id}{Extension(file.ContentType)}");
     }
 
-    private static async Task<Ok<IdeaExpense>> ApproveAsync(Guid id, HttpContext http, CommandBus bus, StoreHolder holder)
+    private static async Task<Ok<IdeaExpense>> ApproveAsync(Guid id, HttpContext http, IMessageBus bus, StoreHolder holder)
     {
         var expense = await FindAsync(holder, id, http.RequestAborted);
-        await bus.InvokeAsync(new ApproveExpense(expense.IdeaId, id, ApiText.StaffId(http.User)), ApiServices.Context(http), http.RequestAborted);
+        await bus.InvokeCommandAsync(new ApproveExpense(expense.IdeaId, id, ApiText.StaffId(http.User)), ApiServices.Context(http), http.RequestAborted);
         return TypedResults.Ok(IdeaExpense.From(await FindAsync(holder, id, http.RequestAborted)));
     }
 
-    private static async Task<Ok<IdeaExpense>> RejectAsync(Guid id, ReasonRequest request, HttpContext http, CommandBus bus, StoreHolder holder)
+    private static async Task<Ok<IdeaExpense>> RejectAsync(Guid id, ReasonRequest request, HttpContext http, IMessageBus bus, StoreHolder holder)
     {
         var expense = await FindAsync(holder, id, http.RequestAborted);
-        await bus.InvokeAsync(new RejectExpense(expense.IdeaId, id, ApiText.StaffId(http.User), request.Reason ?? ""), ApiServices.Context(http),
+        await bus.InvokeCommandAsync(new RejectExpense(expense.IdeaId, id, ApiText.StaffId(http.User), request.Reason ?? ""), ApiServices.Context(http),
             http.RequestAborted);
         return TypedResults.Ok(IdeaExpense.From(await FindAsync(holder, id, http.RequestAborted)));
     }
 
-    private static async Task<Ok<IdeaExpense>> PaidAsync(Guid id, PaidRequest request, HttpContext http, CommandBus bus, StoreHolder holder)
+    private static async Task<Ok<IdeaExpense>> PaidAsync(Guid id, PaidRequest request, HttpContext http, IMessageBus bus, StoreHolder holder)
     {
         var expense = await FindAsync(holder, id, http.RequestAborted);
-        await bus.InvokeAsync(new MarkExpensePaid(expense.IdeaId, id, ApiText.StaffId(http.User), request.Reference ?? ""),
+        await bus.InvokeCommandAsync(new MarkExpensePaid(expense.IdeaId, id, ApiText.StaffId(http.User), request.Reference ?? ""),
             ApiServices.Context(http), http.RequestAborted);
         return TypedResults.Ok(IdeaExpense.From(await FindAsync(holder, id, http.RequestAborted)));
     }

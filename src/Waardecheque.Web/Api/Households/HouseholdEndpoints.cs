@@ -1,3 +1,5 @@
+using Waardecheque.Web.Domain;
+using Wolverine;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -30,11 +32,11 @@ internal sealed class HouseholdEndpoints : IEndpointModule
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
-    private static async Task<Ok<ImportResult>> ImportAsync(Guid id, HttpContext http, CommandBus bus)
+    private static async Task<Ok<ImportResult>> ImportAsync(Guid id, HttpContext http, IMessageBus bus)
     {
         RequireCsv(http.Request);
         var text = await ReadUtf8Async(http.Request, BodyLimits.CsvImport, http.RequestAborted);
-        var result = await bus.InvokeAsync(new ImportHouseholds(id, text), ApiServices.Context(http), http.RequestAborted);
+        var result = await bus.InvokeCommandAsync(new ImportHouseholds(id, text), ApiServices.Context(http), http.RequestAborted);
         var done = result.Appended.Select(e => e.Data).OfType<HouseholdImportCompleted>().Single();
         return TypedResults.Ok(new ImportResult(done.Imported, done.Duplicates));
     }

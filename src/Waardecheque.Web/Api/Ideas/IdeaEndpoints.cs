@@ -1,3 +1,4 @@
+using Wolverine;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain;
@@ -128,7 +129,7 @@ internal sealed class IdeaEndpoints : IEndpointModule
             pledges, expenses));
     }
 
-    private static async Task<Created<ProposedIdea>> ProposeAsync(ProposeIdeaRequest request, HttpContext http, ActingResolver acting, CommandBus bus)
+    private static async Task<Created<ProposedIdea>> ProposeAsync(ProposeIdeaRequest request, HttpContext http, ActingResolver acting, IMessageBus bus)
     {
         var who = await acting.ResolveAsync(http.User, request.OnBehalf, request.ChequeId, http.RequestAborted);
         var kind = request.Scope?.Kind?.Trim().ToLowerInvariant() switch
@@ -141,7 +142,7 @@ internal sealed class IdeaEndpoints : IEndpointModule
         ApiText.Require(request.Deadline is not null, "deadline", "Vul een deadline in.");
         var target = ApiText.Cents(request.TargetCents, "targetCents");
         var id = Guid.CreateVersion7();
-        var result = await bus.InvokeAsync(new ProposeIdea(id, who.ChequeId, request.Title ?? "", request.Description ?? "",
+        var result = await bus.InvokeCommandAsync(new ProposeIdea(id, who.ChequeId, request.Title ?? "", request.Description ?? "",
                 new Scope(kind!.Value, request.Scope!.BuurtCode ?? "", request.Scope.Street), target, request.Deadline!.Value.ToUniversalTime(),
                 who.OnBehalfOfStaffId),
             ApiServices.Context(http), http.RequestAborted);
@@ -149,19 +150,19 @@ internal sealed class IdeaEndpoints : IEndpointModule
         return TypedResults.Created($"{ApiServices.Prefix}/ideas/{id}", new ProposedIdea(id, ApiText.State(state.ToString())));
     }
 
-    private static async Task<Ok<IdeaStateResponse>> ApproveAsync(Guid id, HttpContext http, CommandBus bus, StoreHolder holder)
+    private static async Task<Ok<IdeaStateResponse>> ApproveAsync(Guid id, HttpContext http, IMessageBus bus, StoreHolder holder)
     {
-        await bus.InvokeAsync(new ApproveIdea(id, ApiText.StaffId(http.User)), ApiServices.Context(http), http.RequestAborted);
+        await bus.InvokeCommandAsync(new ApproveIdea(id, ApiText.StaffId(http.User)), ApiServices.Context(http), http.RequestAborted);
         return TypedResults.Ok(await StateOfAsync(holder, id, http.RequestAborted));
     }
 
-    private static async Task<Ok<IdeaStateResponse>> RejectAsync(Guid id, ReasonRequest request, HttpContext http, CommandBus bus, StoreHolder holder)
+    private static async Task<Ok<IdeaStateResponse>> RejectAsync(Guid id, ReasonRequest request, HttpContext http, IMessageBus bus, StoreHolder holder)
     {
-        await bus.InvokeAsync(new RejectIdea(id, ApiText.StaffId(http.User), request.Reason ?? ""), ApiServices.Context(http), http.RequestAborted);
+        await bus.InvokeCommandAsync(new RejectIdea(id, ApiText.StaffId(http.User), request.Reason ?? ""), ApiServices.Context(http), http.RequestAborted);
         return TypedResults.Ok(await StateOfAsync(holder, id, http.RequestAborted));
     }
 
-    private static async Task<Ok<IdeaStateResponse>> WithdrawAsync(Guid id, HttpContext http, CommandBus bus, StoreHolder holder)
+    private static async Task<Ok<IdeaStateResponse>> WithdrawAsync(Guid id, HttpContext http, IMessageBus bus, StoreHolder holder)
     {
         var user = http.User;
         WithdrawIdea command;
@@ -173,13 +174,13 @@ internal sealed class IdeaEndpoints : IEndpointModule
         }
         else if (user.Role() is Roles.Moderator or Roles.Admin) command = new WithdrawIdea(id, ByStaffId: ApiText.StaffId(user));
         else throw ApiProblemException.Forbidden(ProblemCodes.DetailFor(403));
-        await bus.InvokeAsync(command, ApiServices.Context(http), http.RequestAborted);
+        await bus.InvokeCommandAsync(command, ApiServices.Context(http), http.RequestAborted);
         return TypedResults.Ok(await StateOfAsync(holder, id, http.RequestAborted));
     }
 
-    private static async Task<Ok<CompletedIdea>> CompleteAsync(Guid id, HttpContext http, CommandBus bus)
+    private static async Task<Ok<CompletedIdea>> CompleteAsync(Guid id, HttpContext http, IMessageBus bus)
     {
-        var result = await bus.InvokeAsync(new CompleteIdea(id, ApiText.StaffId(http.User)), ApiServices.Context(http), http.RequestAborted);
+        var result = await bus.InvokeCommandAsync(new CompleteIdea(id, ApiText.StaffId(http.User)), ApiServices.Context(http), http.RequestAborted);
         var done = result.Appended.Select(e => e.Data).OfType<IdeaCompleted>().Single();
         return TypedResults.Ok(new CompletedIdea(id, ApiText.State(nameof(IdeaState.Completed)), done.BudgetCents, done.SpentCents, done.ReturnedCents));
     }

@@ -1,3 +1,4 @@
+using Wolverine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
@@ -55,7 +56,7 @@ internal sealed class PledgeEndpoints : IEndpointModule
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
-    private static async Task<IResult> PledgeAsync(Guid id, PledgeRequest request, HttpContext http, ActingResolver acting, CommandBus bus,
+    private static async Task<IResult> PledgeAsync(Guid id, PledgeRequest request, HttpContext http, ActingResolver acting, IMessageBus bus,
         StoreHolder holder, IdempotentRequests idempotency)
     {
         var key = IdempotentRequests.KeyOf(http);
@@ -65,25 +66,25 @@ internal sealed class PledgeEndpoints : IEndpointModule
         return await idempotency.RunAsync(http, who.Actor, key, fingerprint,
             async headers =>
             {
-                var result = await bus.InvokeAsync(new Pledge(id, who.ChequeId, amount, who.OnBehalfOfStaffId),
+                var result = await bus.InvokeCommandAsync(new Pledge(id, who.ChequeId, amount, who.OnBehalfOfStaffId),
                     ApiServices.Context(http, headers), http.RequestAborted);
                 return (StatusCodes.Status201Created, await AnswerAsync(holder, id, who.ChequeId, Pledged(result), http.RequestAborted));
             },
             k => RecoverAsync(holder, id, who.ChequeId, who.Actor, k));
     }
 
-    private static async Task<Ok<WithdrawResponse>> WithdrawAsync(Guid id, HttpContext http, ActingResolver acting, CommandBus bus,
+    private static async Task<Ok<WithdrawResponse>> WithdrawAsync(Guid id, HttpContext http, ActingResolver acting, IMessageBus bus,
         StoreHolder holder, bool? onBehalf, Guid? chequeId)
     {
         var who = await acting.ResolveAsync(http.User, onBehalf, chequeId, http.RequestAborted);
-        var result = await bus.InvokeAsync(new WithdrawPledges(id, who.ChequeId, who.OnBehalfOfStaffId), ApiServices.Context(http),
+        var result = await bus.InvokeCommandAsync(new WithdrawPledges(id, who.ChequeId, who.OnBehalfOfStaffId), ApiServices.Context(http),
             http.RequestAborted);
         var withdrawn = result.Appended.Select(e => e.Data).OfType<PledgeWithdrawn>().Sum(w => w.AmountCents);
         var after = await AnswerAsync(holder, id, who.ChequeId, 0, http.RequestAborted);
         return TypedResults.Ok(new WithdrawResponse(withdrawn, after.PledgedCents, after.Households, after.State, after.AvailableCents));
     }
 
-    private static async Task<IResult> CollectAsync(Guid id, CollectRequest request, HttpContext http, ActingResolver acting, CommandBus bus,
+    private static async Task<IResult> CollectAsync(Guid id, CollectRequest request, HttpContext http, ActingResolver acting, IMessageBus bus,
         StoreHolder holder, IdempotentRequests idempotency, ICodeAttemptLimiter limiter, CodeKey codeKey)
     {
         var key = IdempotentRequests.KeyOf(http);
@@ -100,7 +101,7 @@ internal sealed class PledgeEndpoints : IEndpointModule
         return await idempotency.RunAsync(http, who.Actor, key, fingerprint,
             async headers =>
             {
-                var result = await bus.InvokeAsync(new CollectCheque(id, paper.Id, who.HouseholdId, who.OnBehalfOfStaffId),
+                var result = await bus.InvokeCommandAsync(new CollectCheque(id, paper.Id, who.HouseholdId, who.OnBehalfOfStaffId),
                     ApiServices.Context(http, headers), http.RequestAborted);
                 // The initiator's own cheque is not touched: its credit is what they see; the paper cheque stays private.
                 return (StatusCodes.Status201Created, await AnswerAsync(holder, id, who.ChequeId, Pledged(result), http.RequestAborted));

@@ -1,3 +1,4 @@
+using Wolverine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain.Programs;
 using Waardecheque.Messaging;
@@ -53,7 +54,7 @@ internal sealed class ProgramEndpoints : IEndpointModule
             .ProducesCommandProblems();
     }
 
-    private static async Task<Created<CreatedProgram>> CreateAsync(CreateProgramRequest request, HttpContext http, CommandBus bus)
+    private static async Task<Created<CreatedProgram>> CreateAsync(CreateProgramRequest request, HttpContext http, IMessageBus bus)
     {
         ApiText.Require(request.OpensAt is not null, "opensAt", "Vul in wanneer de regeling opent.");
         ApiText.Require(request.ClosesAt is not null, "closesAt", "Vul in wanneer de regeling sluit.");
@@ -70,7 +71,7 @@ internal sealed class ProgramEndpoints : IEndpointModule
         var value = request.ChequeValueCents is { } v ? ApiText.Cents(v, "chequeValueCents") : 750;
         var id = Guid.CreateVersion7();
         var buurten = (request.Buurten ?? []).Select(b => new Buurt(b.Code ?? "", b.Name ?? "")).ToList();
-        await bus.InvokeAsync(new CreateProgram(id, request.Name ?? "", request.MunicipalityCode ?? "", buurten, value,
+        await bus.InvokeCommandAsync(new CreateProgram(id, request.Name ?? "", request.MunicipalityCode ?? "", buurten, value,
             request.OpensAt!.Value.ToUniversalTime(), request.ClosesAt!.Value.ToUniversalTime(), rules), ApiServices.Context(http), http.RequestAborted);
         return TypedResults.Created($"{ApiServices.Prefix}/programs/{id}", new CreatedProgram(id));
     }
@@ -87,15 +88,15 @@ internal sealed class ProgramEndpoints : IEndpointModule
         return TypedResults.Ok(ProgramResponse.From(program));
     }
 
-    private static async Task<Ok<ProgramResponse>> OpenAsync(Guid id, HttpContext http, CommandBus bus, StoreHolder holder)
+    private static async Task<Ok<ProgramResponse>> OpenAsync(Guid id, HttpContext http, IMessageBus bus, StoreHolder holder)
     {
-        await bus.InvokeAsync(new OpenProgram(id), ApiServices.Context(http), http.RequestAborted);
+        await bus.InvokeCommandAsync(new OpenProgram(id), ApiServices.Context(http), http.RequestAborted);
         return await GetAsync(id, http, holder, http.RequestAborted);
     }
 
-    private static async Task<Ok<ProgramResponse>> CloseAsync(Guid id, HttpContext http, CommandBus bus, StoreHolder holder)
+    private static async Task<Ok<ProgramResponse>> CloseAsync(Guid id, HttpContext http, IMessageBus bus, StoreHolder holder)
     {
-        await bus.InvokeAsync(new CloseProgram(id), ApiServices.Context(http), http.RequestAborted);
+        await bus.InvokeCommandAsync(new CloseProgram(id), ApiServices.Context(http), http.RequestAborted);
         return await GetAsync(id, http, holder, http.RequestAborted);
     }
 }

@@ -1,3 +1,4 @@
+using Wolverine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
@@ -41,7 +42,7 @@ internal sealed class ResidentEndpoints : IEndpointModule
     }
 
     private static async Task<Ok<ResidentSessionResponse>> SignInAsync(ResidentSignInRequest request, HttpContext http, StoreHolder holder,
-        CommandBus bus, ISessionTokens sessions, ICodeAttemptLimiter limiter, CodeKey key)
+        IMessageBus bus, ISessionTokens sessions, ICodeAttemptLimiter limiter, CodeKey key)
     {
         var ct = http.RequestAborted;
         var staffOnBehalf = request.OnBehalf == true;
@@ -66,7 +67,7 @@ internal sealed class ResidentEndpoints : IEndpointModule
         if (cheque.State == "Issued")
         {
             var context = staffOnBehalf ? ApiServices.Context(http) : new MessageContext($"cheque:{cheque.Id}", http.TraceIdentifier);
-            await bus.InvokeAsync(new ActivateCheque(cheque.Id, staffOnBehalf ? http.User.SubjectId() : null), context, ct);
+            await bus.InvokeCommandAsync(new ActivateCheque(cheque.Id, staffOnBehalf ? http.User.SubjectId() : null), context, ct);
         }
         var token = staffOnBehalf ? null : await sessions.IssueResidentTokenAsync(cheque.Id, ct);
         return TypedResults.Ok(new ResidentSessionResponse(token?.Token, token?.ExpiresAt, await ResidentViewAsync(holder, cheque.Id, ct)));

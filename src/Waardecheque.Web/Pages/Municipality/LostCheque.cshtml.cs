@@ -1,3 +1,4 @@
+using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Waardecheque.Domain.Cheques;
@@ -16,7 +17,7 @@ public sealed record AddressCheque(Guid ChequeId, string Address, string State, 
 /// (rm_households + rm_cheques), block its cheque, reissue it. The new code is shown once, on the answer to the
 /// reissue; it is never stored (only its hash is) and never put in a URL.
 /// </summary>
-public sealed class LostChequeModel(PageQueries queries, CommandBus bus, StoreHolder holder, CodeKey key, ISessionTokens sessions)
+public sealed class LostChequeModel(PageQueries queries, IMessageBus bus, StoreHolder holder, CodeKey key, ISessionTokens sessions)
     : WcPageModel
 {
     public ProgramView? Program { get; private set; }

@@ -1,3 +1,4 @@
+using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
@@ -19,12 +20,12 @@ namespace Waardecheque.Web.Pages.Municipality;
 /// <summary>
 /// <c>/beheer/regelingen/{id}/beheren</c> (admin): open the program, import the address list (CSV upload; every bad
 /// row is listed), issue the cheques (in the background, with progress), download the letters PDF, close the program.
-/// Every change goes through the CommandBus (issuing through <see cref="IssuingRuns"/>, as the API does); the rules
+/// Every change goes through Wolverine (IMessageBus) (issuing through <see cref="IssuingRuns"/>, as the API does); the rules
 /// stay the domain's.
 /// </summary>
 [RequestSizeLimit(BodyLimits.CsvImport + 64 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = BodyLimits.CsvImport + 64 * 1024)]
-public sealed class ManageModel(PageQueries queries, CommandBus bus, StoreHolder holder, IssuingRuns issuing,
+public sealed class ManageModel(PageQueries queries, IMessageBus bus, StoreHolder holder, IssuingRuns issuing,
     ProgramLetters letters) : WcPageModel
 {
     public ProgramView? Program { get; private set; }
@@ -68,7 +69,7 @@ public sealed class ManageModel(PageQueries queries, CommandBus bus, StoreHolder
             text = await reader.ReadToEndAsync(HttpContext.RequestAborted);
         try
         {
-            var result = await bus.InvokeAsync(new ImportHouseholds(id, text), new MessageContext(User.Actor()), HttpContext.RequestAborted);
+            var result = await bus.InvokeCommandAsync(new ImportHouseholds(id, text), new MessageContext(User.Actor()), HttpContext.RequestAborted);
             var done = result.Appended.Select(e => e.Data).OfType<HouseholdImportCompleted>().Single();
             Notice = T.F("manage.imported", done.Imported, done.Duplicates);
         }

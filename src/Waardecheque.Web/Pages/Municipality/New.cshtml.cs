@@ -1,3 +1,5 @@
+using Waardecheque.Web.Domain;
+using Wolverine;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Programs;
@@ -10,7 +12,7 @@ namespace Waardecheque.Web.Pages.Municipality;
 /// <c>/beheer/regelingen/nieuw</c> (admin): a program with its buurten and rules. The form starts at the rule book's
 /// defaults (<see cref="ProgramRules.Default"/>, € 7,50 a cheque); the domain checks everything (<c>CreateProgram</c>).
 /// </summary>
-public sealed class NewModel(CommandBus bus) : WcPageModel
+public sealed class NewModel(IMessageBus bus) : WcPageModel
 {
     [BindProperty] public string Name { get; set; } = "";
     [BindProperty] public string MunicipalityCode { get; set; } = "GM0637";

@@ -1,3 +1,5 @@
+using Waardecheque.Web.Domain;
+using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
@@ -13,7 +15,7 @@ namespace Waardecheque.Web.Pages.Resident;
 /// another, by camera (jsQR) or by typing the code. Each cheque is pledged as far as the rules allow
 /// (<see cref="CollectCheque"/>); whether the initiator may do this, and how much, is the domain's.
 /// </summary>
-public sealed class CollectModel(PageQueries queries, CommandBus bus, ChequeSignIn signIn) : ResidentPage(queries)
+public sealed class CollectModel(PageQueries queries, IMessageBus bus, ChequeSignIn signIn) : ResidentPage(queries)
 {
     public IdeaView? Idea { get; private set; }
 
@@ -26,7 +28,7 @@ public sealed class CollectModel(PageQueries queries, CommandBus bus, ChequeSign
         var household = await Queries.HouseholdOfAsync(ChequeId, HttpContext.RequestAborted);
         try
         {
-            var result = await bus.InvokeAsync(new CollectCheque(id, chequeId, household), new MessageContext(User.Actor()),
+            var result = await bus.InvokeCommandAsync(new CollectCheque(id, chequeId, household), new MessageContext(User.Actor()),
                 HttpContext.RequestAborted);
             var pledged = result.Appended.Select(e => e.Data).OfType<CreditPledged>().Sum(p => p.AmountCents);
             Notice = T.F("collect.done", T.Euros(pledged));

@@ -1,3 +1,5 @@
+using Waardecheque.Web.Domain;
+using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Messaging;
@@ -13,7 +15,7 @@ namespace Waardecheque.Web.Pages.Resident;
 /// </summary>
 [RequestSizeLimit(Receipts.MaxRequestBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Receipts.MaxRequestBytes)]
-public sealed class ExpensesModel(PageQueries queries, PageExpenses expenses, CommandBus bus, Receipts receipts) : ResidentPage(queries)
+public sealed class ExpensesModel(PageQueries queries, PageExpenses expenses, IMessageBus bus, Receipts receipts) : ResidentPage(queries)
 {
     public IdeaView? Idea { get; private set; }
     public IReadOnlyList<ExpenseView> Expenses { get; private set; } = [];

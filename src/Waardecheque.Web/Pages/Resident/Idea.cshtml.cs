@@ -1,3 +1,5 @@
+using Waardecheque.Web.Domain;
+using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Messaging;
@@ -9,7 +11,7 @@ namespace Waardecheque.Web.Pages.Resident;
 /// <c>/ideeen/{id}</c>: one idea with its progress; pledge (an amount or everything left) and withdraw. Whether a
 /// pledge is allowed is the domain's answer (P1..P8), shown in its own words.
 /// </summary>
-public sealed class IdeaModel(PageQueries queries, CommandBus bus) : ResidentPage(queries)
+public sealed class IdeaModel(PageQueries queries, IMessageBus bus) : ResidentPage(queries)
 {
     public IdeaView? Idea { get; private set; }
     public long MyPledgeCents { get; private set; }

@@ -1,3 +1,5 @@
+using Waardecheque.Web.Domain;
+using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Messaging;
@@ -6,7 +8,7 @@ using Waardecheque.Web.PagesSupport;
 namespace Waardecheque.Web.Pages.Resident;
 
 /// <summary><c>/idee-voorstellen</c>: the game rules, then the form; the rules themselves are checked by ProposeIdea.</summary>
-public sealed class ProposeModel(PageQueries queries, CommandBus bus) : ResidentPage(queries)
+public sealed class ProposeModel(PageQueries queries, IMessageBus bus) : ResidentPage(queries)
 {
     [BindProperty] public ProposeForm Form { get; set; } = new();
 

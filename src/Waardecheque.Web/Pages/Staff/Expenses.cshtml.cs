@@ -1,3 +1,5 @@
+using Waardecheque.Web.Domain;
+using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Messaging;
@@ -12,7 +14,7 @@ namespace Waardecheque.Web.Pages.Staff;
 /// approved ones waiting to be paid (with the bank's reference). Four eyes is the domain's rule (<c>same_person</c>):
 /// the page shows its message as it is.
 /// </summary>
-public sealed class ExpensesModel(PageExpenses expenses, CommandBus bus, Receipts receipts) : WcPageModel
+public sealed class ExpensesModel(PageExpenses expenses, IMessageBus bus, Receipts receipts) : WcPageModel
 {
     public IReadOnlyList<ExpenseView> Expenses { get; private set; } = [];
 

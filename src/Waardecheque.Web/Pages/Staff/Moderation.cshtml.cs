@@ -1,3 +1,5 @@
+using Waardecheque.Web.Domain;
+using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Messaging;
@@ -7,7 +9,7 @@ using Waardecheque.Web.PagesSupport;
 namespace Waardecheque.Web.Pages.Staff;
 
 /// <summary><c>/beheer/moderatie</c>: proposed ideas, oldest first; approve, or reject with a reason the resident sees.</summary>
-public sealed class ModerationModel(PageQueries queries, CommandBus bus) : WcPageModel
+public sealed class ModerationModel(PageQueries queries, IMessageBus bus) : WcPageModel
 {
     public IReadOnlyList<IdeaView> Ideas { get; private set; } = [];
     public Dictionary<Guid, ProgramView> Programs { get; } = [];

@@ -1,3 +1,5 @@
+using Waardecheque.Web.Domain;
+using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
@@ -13,7 +15,7 @@ namespace Waardecheque.Web.Pages.Staff;
 /// carries <c>OnBehalfOfStaffId</c> and the connector as actor, so the events say who did it for whom. The cheque id
 /// travels in the form, never the code; staff may act for any cheque, the rules still decide what is allowed.
 /// </summary>
-public sealed class WalkInModel(PageQueries queries, CommandBus bus, ChequeSignIn signIn) : WcPageModel
+public sealed class WalkInModel(PageQueries queries, IMessageBus bus, ChequeSignIn signIn) : WcPageModel
 {
     public ChequeView? Cheque { get; private set; }
     public IReadOnlyList<IdeaView> OpenIdeas { get; private set; } = [];
