@@ -77,7 +77,7 @@ Install them with: apt-get update && apt-get install -y --no-install-recommends 
   port_in_use "$port" && die "port $port is already in use"
   echo "$port" > "$dir/port"
 
-  local opts="-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c max_connections=500 -c shared_buffers=256MB"
+  local opts="-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c max_connections=1000 -c shared_buffers=256MB"
   if [ "$(cat "$dir/mode")" = fast ]; then
     opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi

@@ -32,6 +32,7 @@ public sealed class ClosingWorld : ApiWorld
 /// meaning over HTTP): a pledge re-checks the program it only read in its own transaction, so none lands after the
 /// close, every landed one is in the log once, and nobody gets a 500 or a conflict.
 /// </summary>
+[Collection(HotRaces.Name)]
 public sealed class WolverineCloseRaceTests(ClosingWorld w) : IClassFixture<ClosingWorld>
 {
     [Fact]

@@ -37,6 +37,7 @@ public sealed class HotIdeaWorld : ApiWorld
 /// Commands run through Wolverine (issue 9 step B): every command of the domain has a Wolverine handler, a version clash
 /// is retried by Wolverine's error policy also for InvokeAsync, and a hot idea (200 households at once, trap 5) on two app processes takes every pledge.
 /// </summary>
+[Collection(HotRaces.Name)]
 public sealed class WolverineCommandTests(HotIdeaWorld w) : IClassFixture<HotIdeaWorld>
 {
     [Fact]
