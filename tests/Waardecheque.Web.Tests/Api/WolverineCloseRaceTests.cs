@@ -8,23 +8,9 @@ using Waardecheque.Web.Tests.Support;
 
 namespace Waardecheque.Web.Tests.Api;
 
-public sealed class ClosingWorld : ApiWorld
+public sealed class ClosingWorld() : OneStreetWorld(Households)
 {
-    public const int Households = 80;
-    public Guid ProgramId { get; private set; }
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        ProgramId = await CreateProgramAsync();
-        var csv = new StringBuilder("postcode,huisnummer,huisletter,toevoeging,straat,buurtcode\n");
-        for (var n = 1; n <= Households; n++) csv.Append($"2716 BA,{n},,,Rozentuin,{Tuinen}\n");
-        await OkJsonAsync(await ImportAsync(ProgramId, csv.ToString()));
-        await PostJsonAsync($"/api/v1/programs/{ProgramId}/open", Admin);
-        await PostJsonAsync($"/api/v1/programs/{ProgramId}/cheques/issue", Admin);
-    }
-
-    public TestApp SecondProcess() => TestApp.StartOn(App.ConnectionString, new Dictionary<string, string?> { [WebConfig.CodeKey] = CodeKey });
+    public new const int Households = 80;
 }
 
 /// <summary>
