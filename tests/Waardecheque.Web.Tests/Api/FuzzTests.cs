@@ -92,16 +92,25 @@ public sealed class FuzzWorld : ApiWorld
 /// duplicate keys, missing and extra fields, and bodies and query strings that are no JSON or no UTF-8 at all.
 /// Whatever comes in: never a 5xx; every refusal is problem+json with a code; a refusal stores nothing.
 /// Seeded: set WAARDECHEQUE_FUZZ_SEED to replay a failure (the seed is in every failure message),
-/// WAARDECHEQUE_FUZZ_CASES for more cases per endpoint.
+/// WAARDECHEQUE_FUZZ_CASES for more cases per endpoint. A developer's run takes a new seed each time and so explores;
+/// CI (CI=true) runs one known seed, so that a merge is judged on the code it brings, not on a new seed's luck.
 /// </summary>
 public sealed class FuzzTests(FuzzWorld w, ITestOutputHelper output) : IClassFixture<FuzzWorld>
 {
+    /// <summary>CI's seed (any seed that passed would do; this one passed when it was chosen, with 12 and 40 cases).</summary>
+    public const int CiSeed = 20261207;
+
     private sealed record Endpoint(string Method, string Route, string Authorization);
+
+    private static int Seed() =>
+        int.TryParse(Environment.GetEnvironmentVariable("WAARDECHEQUE_FUZZ_SEED"), out var s) ? s
+        : Environment.GetEnvironmentVariable("CI") == "true" ? CiSeed
+        : Random.Shared.Next();
 
     [Fact]
     public async Task no_input_to_any_endpoint_gives_a_5xx_or_a_refusal_without_a_code_or_stores_anything_on_a_refusal()
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("WAARDECHEQUE_FUZZ_SEED"), out var s) ? s : Random.Shared.Next();
+        var seed = Seed();
         var perEndpoint = int.TryParse(Environment.GetEnvironmentVariable("WAARDECHEQUE_FUZZ_CASES"), out var c) ? c : 12;
         output.WriteLine($"fuzz seed {seed} (WAARDECHEQUE_FUZZ_SEED={seed} replays it)");
         var values = new FuzzValues(new Random(seed));
