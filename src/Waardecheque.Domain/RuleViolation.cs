@@ -1,4 +1,3 @@
-using Waardecheque.Messaging;
 
 namespace Waardecheque.Domain;
 

@@ -4,7 +4,7 @@ using Npgsql;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Programs;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 
 namespace Waardecheque.ReadModels;
 

@@ -4,7 +4,6 @@ using Npgsql;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Ledger;
 using Waardecheque.Domain;
-using Waardecheque.Messaging;
 
 namespace Waardecheque.ReadModels;
 

@@ -7,7 +7,6 @@ using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
-using Waardecheque.Messaging;
 using Waardecheque.ReadModels.Integrity;
 using Waardecheque.ReadModels.Legacy;
 
@@ -15,7 +14,7 @@ namespace Waardecheque.ReadModels;
 
 /// <summary>
 /// How the parts fit together: Marten as the event store (which events, which projections keep which tables), the
-/// hash chain, and the handlers the bus runs. The web host, the integration tests and the benchmarks all start from
+/// hash chain. Wolverine's handlers (Waardecheque.Handlers) run on it. The web host, the integration tests and the benchmarks all start from
 /// here, so they run the same thing. <see cref="DataSource"/> is the one pool for Marten and for our own SQL; its
 /// search_path is the store's schema, so queries and projections write unqualified table names.
 /// </summary>
@@ -45,7 +44,7 @@ public sealed class WaardechequeStore : IAsyncDisposable
 
     /// <summary>
     /// Builds the store and brings the database up to date: an old store's tables aside, Marten's tables, then ours (read
-    /// models, outbox, hash chain), then the import of an old store's log, all under one session advisory lock per
+    /// models, the read-stream check, hash chain), then the import of an old store's log, all under one session advisory lock per
     /// schema (<see cref="StartLock"/>), so app processes may start at the same time.
     /// </summary>
     /// <param name="codeKey">The server key cheque codes are derived from: rm_cheques keeps each code's keyed lookup value.</param>
@@ -98,7 +97,7 @@ public sealed class WaardechequeStore : IAsyncDisposable
         {
             await OldStoreAside.MoveAsync(DataSource, Schema, ct);
             await Marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-            await ApplyOwnSchemaAsync(DataSource, Schema, ReadModels.Select(m => m.SchemaSql).Append(Outbox.SchemaSql), ct);
+            await ApplyOwnSchemaAsync(DataSource, Schema, ReadModels.Select(m => m.SchemaSql), ct);
             LegacyImport = await OldStoreImport.RunAsync(this, ct);
         }
     }
@@ -155,7 +154,7 @@ public sealed class WaardechequeStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Our tables beside Marten's, after Marten's (the trigger needs mt_events): <paramref name="tables"/>, the bus's
+    /// Our tables beside Marten's, after Marten's (the trigger needs mt_events): <paramref name="tables"/>, the handlers'
     /// read-stream check and the hash chain, in one transaction under an advisory lock. Public for test stores of other domains.
     /// </summary>
     public static async Task ApplyOwnSchemaAsync(NpgsqlDataSource db, string schema, IEnumerable<string> tables, CancellationToken ct)
@@ -167,22 +166,13 @@ public sealed class WaardechequeStore : IAsyncDisposable
             take.Parameters.Add(new NpgsqlParameter { Value = schema });
             await take.ExecuteNonQueryAsync(ct);
         }
-        foreach (var sql in tables.Append(CommandBus.SchemaSql).Append(HashChainSql.Schema))
+        foreach (var sql in tables.Append(ReadStreamsCheck.SchemaSql).Append(HashChainSql.Schema))
         {
             await using var cmd = new NpgsqlCommand(sql, conn, tx);
             await cmd.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
     }
-
-    public static HandlerRegistry Handlers() => new HandlerRegistry()
-        .Discover(typeof(Program).Assembly)
-        .NameMessages(DomainEvents.Messages)
-        .LoadListWith<Idea>(IdeasStillRunningAsync);
-
-    /// <summary>A bus over this store (one per app process).</summary>
-    public CommandBus Bus(HandlerRegistry registry, TimeProvider? time = null, Microsoft.Extensions.Logging.ILogger<CommandBus>? logger = null) =>
-        new(Marten, DataSource, registry, time, logger);
 
     public IDocumentSession LightweightSession() => Marten.LightweightSession();
 
@@ -197,19 +187,6 @@ public sealed class WaardechequeStore : IAsyncDisposable
                and exists (select 1 from pg_trigger where tgname = 'wc_chain_events')
             """);
         return await cmd.ExecuteScalarAsync(ct) is true;
-    }
-
-    /// <summary>Closing a program expires its ideas that are still Submitted or Open.</summary>
-    private static async Task<IReadOnlyList<Guid>> IdeasStillRunningAsync(object command, IReadOnlyList<object> loaded,
-        NpgsqlDataSource db, CancellationToken ct)
-    {
-        var program = loaded.OfType<Program>().Single();
-        await using var cmd = db.CreateCommand("select id from rm_ideas where program_id = $1 and state in ('Submitted', 'Open')");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = program.Id });
-        var ids = new List<Guid>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
-        return ids;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,7 +1,7 @@
 using JasperFx.Events;
 using Marten;
 using Npgsql;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.ReadModels;
 using Waardecheque.ReadModels.Integrity;
 using Weasel.Core;

@@ -1,59 +1,61 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Waardecheque.Handlers;
+using Waardecheque.Testing;
 using Npgsql;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
-using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
 
 namespace Waardecheque.Benchmarks;
 
 /// <summary>
-/// One "app process" for the domain benchmarks, composed exactly as the web host composes it
-/// (<see cref="WaardechequeStore"/>: every domain event, the four inline projections, every handler), in a schema of
-/// its own that is emptied first.
+/// One "app process" for the domain benchmarks, composed as the web host composes it: Marten over the store's options
+/// (every domain event, the four inline projections) and Wolverine running the domain's handlers with the app's policies
+/// (<see cref="CommandHost"/>), in a schema of its own that is emptied first. Commands go through IMessageBus.InvokeAsync.
 /// </summary>
 public sealed class DomainApp : IAsyncDisposable
 {
-    private DomainApp(WaardechequeStore store, CommandBus bus, RetryCounter retries)
+    private readonly NpgsqlDataSource _martenPool;
+
+    private DomainApp(WaardechequeStore store, CommandHost bus, NpgsqlDataSource martenPool)
     {
         Store = store;
         Bus = bus;
-        Retries = retries;
+        _martenPool = martenPool;
+        Retries = bus.Services.GetRequiredService<CommandRules>();
     }
 
     public WaardechequeStore Store { get; }
-    public CommandBus Bus { get; }
-    /// <summary>How often the bus retried a command after a version clash (it logs each retry at Debug).</summary>
-    public RetryCounter Retries { get; }
+    public CommandHost Bus { get; }
+    /// <summary>How often Wolverine retried a command after a version clash (<see cref="CommandRules.Retries"/>).</summary>
+    public CommandRules Retries { get; }
 
     public static async Task<DomainApp> StartAsync(BenchCluster cluster, string schema, Action<Marten.StoreOptions>? configure = null)
     {
         await BenchStore.ExecuteAsync(cluster, $"drop schema if exists {schema} cascade");
-        var store = await WaardechequeStore.CreateAsync(cluster.ConnectionString, DomainSetup.CodeKey, schema, configure);
-        var registry = WaardechequeStore.Handlers();
-        var retries = new RetryCounter();
-        return new DomainApp(store, store.Bus(registry, TimeProvider.System, retries), retries);
+        var lookup = new CodeLookup(DomainSetup.CodeKey);
+        var readModels = WaardechequeStore.ReadModelsFor(lookup);
+        var martenPool = WaardechequeStore.MartenDataSourceFor(cluster.ConnectionString, schema);
+        var options = WaardechequeStore.Options(martenPool, schema, readModels);
+        configure?.Invoke(options);
+        WaardechequeStore? store = null;
+        var host = await CommandHost.StartAsync(options, martenPool, TimeProvider.System, async marten =>
+            store = await WaardechequeStore.AttachAsync(marten, cluster.ConnectionString,
+                WaardechequeStore.DataSourceFor(cluster.ConnectionString, schema), schema, lookup, readModels));
+        return new DomainApp(store!, host, martenPool);
     }
 
-    public ValueTask DisposeAsync() => Store.DisposeAsync();
-}
-
-public sealed class RetryCounter : ILogger<CommandBus>
-{
-    private long _count;
-    public long Count => Interlocked.Read(ref _count);
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-    public bool IsEnabled(LogLevel logLevel) => logLevel == LogLevel.Debug;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    public async ValueTask DisposeAsync()
     {
-        if (logLevel == LogLevel.Debug) Interlocked.Increment(ref _count);
+        await Bus.DisposeAsync();
+        await Store.DisposeAsync();
+        await _martenPool.DisposeAsync();
     }
 }
 
@@ -78,7 +80,7 @@ public static class DomainSetup
     public static IReadOnlyList<string> Buurten(int count) =>
         [.. Enumerable.Range(1, count).Select(i => "BU0637" + i.ToString("D4", CultureInfo.InvariantCulture))];
 
-    public static async Task<Guid> CreateProgramAsync(CommandBus bus, IReadOnlyList<string> buurten, long chequeValueCents)
+    public static async Task<Guid> CreateProgramAsync(CommandHost bus, IReadOnlyList<string> buurten, long chequeValueCents)
     {
         var id = Guid.CreateVersion7();
         var now = DateTimeOffset.UtcNow;
@@ -99,7 +101,7 @@ public static class DomainSetup
     }
 
     /// <summary>ImportHouseholds through the bus, <paramref name="chunk"/> rows per command; the seconds it took.</summary>
-    public static async Task<double> ImportAsync(CommandBus bus, Guid programId, int households, IReadOnlyList<string> buurten, int chunk)
+    public static async Task<double> ImportAsync(CommandHost bus, Guid programId, int households, IReadOnlyList<string> buurten, int chunk)
     {
         var clock = Stopwatch.StartNew();
         for (var from = 0; from < households; from += chunk)
@@ -137,12 +139,12 @@ public static class DomainSetup
     }
 
     /// <summary>Every resident scans their letter: one ActivateCheque each, <paramref name="parallel"/> at a time.</summary>
-    public static Task ActivateAsync(CommandBus bus, IEnumerable<Guid> cheques, int parallel = 8) =>
+    public static Task ActivateAsync(CommandHost bus, IEnumerable<Guid> cheques, int parallel = 8) =>
         Parallel.ForEachAsync(cheques, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (cheque, ct) =>
             await bus.InvokeAsync(new ActivateCheque(cheque), Resident(cheque), ct));
 
     /// <summary>One idea per initiator, for the initiator's whole buurt: ProposeIdea, then a connector's ApproveIdea.</summary>
-    public static async Task<List<Guid>> OpenIdeasAsync(CommandBus bus, IReadOnlyList<BenchCheque> initiators, long targetCents, int parallel = 8)
+    public static async Task<List<Guid>> OpenIdeasAsync(CommandHost bus, IReadOnlyList<BenchCheque> initiators, long targetCents, int parallel = 8)
     {
         var ids = initiators.Select(_ => Guid.CreateVersion7()).ToList();
         var deadline = DateTimeOffset.UtcNow.AddDays(30);

@@ -31,7 +31,7 @@ public static class HotIdeaBenchmark
         var idea = (await DomainSetup.OpenIdeasAsync(app.Bus, [cheques[0]], Target))[0];
 
         var loadBefore = Load.Average();
-        var retriesBefore = app.Retries.Count;
+        var retriesBefore = app.Retries.Retries;
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tasks = cheques.Select(c => Task.Run(async () =>
         {
@@ -42,7 +42,7 @@ public static class HotIdeaBenchmark
         start.SetResult();
         var outcomes = await Task.WhenAll(tasks);
         var wall = clock.Elapsed.TotalSeconds;
-        var retries = app.Retries.Count - retriesBefore;
+        var retries = app.Retries.Retries - retriesBefore;
 
         var ok = outcomes.Count(o => o.Ok);
         var lost = outcomes.Count(o => o.Lost);

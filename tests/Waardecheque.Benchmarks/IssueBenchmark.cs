@@ -3,7 +3,6 @@ using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Programs;
-using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
 
 namespace Waardecheque.Benchmarks;

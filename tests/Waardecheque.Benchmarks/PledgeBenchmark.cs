@@ -7,7 +7,7 @@ namespace Waardecheque.Benchmarks;
 /// pledges/s (QUALITY.md: >= 0.35 of pgbench): 8,000 households in one buurt (so every household is every idea's
 /// neighbour), cheques issued and activated, 1,000 open ideas whose targets (EUR 1,500, the rule book's maximum, i.e.
 /// 1,500 pledges each) are far beyond what a run brings them (a few pledges each): funding is not part of the mix.
-/// Then 8 clients, each with its own 1,000 cheques, pledge 100 cents to random ideas through the CommandBus: load
+/// Then 8 clients, each with its own 1,000 cheques, pledge 100 cents to random ideas through Wolverine (IMessageBus.InvokeAsync): load
 /// idea, cheque and program, the pure handler (P1..P8), CreditPledged + PledgeReceived on two streams, both inline
 /// projections and the read-only re-check of the program, one transaction. 5 s warm-up, then the measured run; then
 /// pgbench's one-row insert with 8 clients for the same time on the same durable cluster.
@@ -47,9 +47,9 @@ public static class PledgeBenchmark
         var loadBefore = Load.Average();
         Console.WriteLine($"measuring  : {args.Seconds} s, load avg {loadBefore}");
         using var operations = new NpgsqlOperations();
-        var (cpu0, ops0, retries0) = (CpuSample.Take(), operations.Count, app.Retries.Count);
+        var (cpu0, ops0, retries0) = (CpuSample.Take(), operations.Count, app.Retries.Retries);
         var outcomes = await RunClientsAsync(app, ideas, owned, next, TimeSpan.FromSeconds(args.Seconds));
-        var (runCpu, runOps, retries) = (CpuSample.Take() - cpu0, operations.Count - ops0, app.Retries.Count - retries0);
+        var (runCpu, runOps, retries) = (CpuSample.Take() - cpu0, operations.Count - ops0, app.Retries.Retries - retries0);
         var ok = outcomes.Where(o => o.Ok).ToList();
         var pledgesPerSecond = ok.Count / (double)args.Seconds;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Waardecheque.BrowserTests.Harness;
 using Waardecheque.BrowserTests.Site;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.ReadModels;
 
 namespace Waardecheque.BrowserTests;

@@ -9,6 +9,7 @@ using Npgsql;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.ReadModels;
 using Waardecheque.Testing;
+using Waardecheque.Web.Database;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.Tests.Support;
 
@@ -35,7 +36,7 @@ public sealed class OldStoreImportTests
         """;
 
     /// <summary>Tables outside the log that must come through as they were (api_idempotency without its fingerprint).</summary>
-    // wc_outbox is kept by the import too, and then emptied into Wolverine's schedule by the app (checked below).
+    // wc_outbox is kept by the import too, and then moved into Wolverine's schedule at start (checked below).
     private static readonly string[] KeptTables = ["staff", "auth_sessions", "data_protection_keys", "failed_attempts", "receipts"];
     private static readonly string[] ReadTables = ["rm_programs", "rm_households", "rm_cheques", "rm_ideas", "rm_pledges", "rm_expenses"];
 
@@ -64,6 +65,7 @@ public sealed class OldStoreImportTests
         // The old store scheduled the idea's deadline as a wc_outbox row; this version schedules through Wolverine, so
         // the row an old database holds is written here as the old version wrote it (and this version's envelope goes).
         await ExecuteAsync(db, "delete from wolverine_incoming_envelopes where message_type = 'expire_idea'");
+        await ExecuteAsync(db, OldStoreShape.OutboxTableSql);
         await ExecuteAsync(db, $"""
             insert into wc_outbox (id, message_type, body, due_at, actor)
             values (gen_random_uuid(), 'expire_idea', jsonb_build_object('ideaId', '{ideaId}'), now() + interval '30 days', 'staff:{world.ModeratorId}')
@@ -104,11 +106,10 @@ public sealed class OldStoreImportTests
         // Read models rebuilt from the log (rm_cheques with its keyed code_lookup again); the rest came through untouched.
         Assert.Equal(readModels, await TablesAsync(db, ReadTables));
         Assert.Equal(kept, await TablesAsync(db, KeptTables));
-        // The old outbox's scheduled deadline is moved into Wolverine's schedule (a Scheduled envelope under its stable
-        // name), out of wc_outbox, by one of the two processes.
-        var moved = Stopwatch.StartNew();
-        while (await CountAsync(db, "select count(*) from wc_outbox") > 0 && moved.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
-        Assert.Equal(0, await CountAsync(db, "select count(*) from wc_outbox"));
+        // The old outbox's scheduled deadline was moved into Wolverine's schedule (a Scheduled envelope under its stable
+        // name) at start, by exactly one of the two processes, before either reported ready; the emptied table is gone.
+        Assert.Equal(1, apps.Sum(app => app.Services.GetServices<IStartupTask>().OfType<OldOutboxMove>().Single().Moved));
+        Assert.Equal(0, await CountAsync(db, "select count(*) from pg_class where relname = 'wc_outbox'"));
         Assert.Equal(1, await CountAsync(db, "select count(*) from wolverine_incoming_envelopes where status = 'Scheduled' and message_type = 'expire_idea'"));
         Assert.Equal(idempotency, await RowsAsync(db, "select (actor, key, status, content_type, body, created, completed)::text from api_idempotency order by 1"));
         Assert.Equal(0, await CountAsync(db, "select count(*) from api_idempotency where fingerprint <> ''::bytea"));

@@ -1,5 +1,4 @@
 using Waardecheque.Domain.Programs;
-using Waardecheque.Messaging;
 
 namespace Waardecheque.Domain.Cheques;
 

@@ -1,6 +1,5 @@
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Programs;
-using Waardecheque.Messaging;
 
 namespace Waardecheque.Domain.Cheques;
 

@@ -1,6 +1,5 @@
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Programs;
-using Waardecheque.Messaging;
 
 namespace Waardecheque.Domain.Ideas;
 

@@ -1,5 +1,4 @@
 using Waardecheque.Domain.Cheques;
-using Waardecheque.Messaging;
 
 namespace Waardecheque.Domain.Ideas;
 

@@ -1,6 +1,5 @@
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
-using Waardecheque.Messaging;
 
 namespace Waardecheque.Domain.Programs;
 

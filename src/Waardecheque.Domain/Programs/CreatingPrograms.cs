@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Waardecheque.Domain.Households;
-using Waardecheque.Messaging;
 
 namespace Waardecheque.Domain.Programs;
 

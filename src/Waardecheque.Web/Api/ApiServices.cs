@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.Web.Api.Audit;
 using Waardecheque.Web.Api.Cheques;
 using Waardecheque.Web.Api.Expenses;

@@ -131,7 +131,7 @@ public sealed class IdempotentRequests(NpgsqlDataSource db, DbSchema schema, Tim
     {
         RuleViolation => true,
         ApiProblemException p => p.Status is >= 400 and < 500 and not 409 and not 429,
-        Messaging.AggregateNotFoundException => true,
+        AggregateNotFoundException => true,
         _ => false,
     };
 

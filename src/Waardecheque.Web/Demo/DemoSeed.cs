@@ -1,6 +1,6 @@
 using Wolverine;
 using Wolverine.Runtime;
-using MessageContext = Waardecheque.Messaging.MessageContext;
+using MessageContext = Waardecheque.Domain.MessageContext;
 using System.Text;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -8,7 +8,7 @@ using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.ReadModels;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Api;

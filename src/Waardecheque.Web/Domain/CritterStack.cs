@@ -2,13 +2,11 @@ using JasperFx;
 using JasperFx.CodeGeneration;
 using Marten;
 using Npgsql;
-using Waardecheque.Messaging;
+using Waardecheque.Handlers;
 using Waardecheque.ReadModels;
 using Waardecheque.Web.Database;
 using Waardecheque.Web.Hosting;
 using Wolverine;
-using Wolverine.ErrorHandling;
-using Wolverine.Util;
 using Wolverine.Marten;
 
 namespace Waardecheque.Web.Domain;
@@ -29,18 +27,13 @@ namespace Waardecheque.Web.Domain;
 /// </summary>
 internal static class CritterStack
 {
-    // Before any Wolverine host of this process names a message type.
-    static CritterStack() => WolverineMessageNaming.InsertFirst<StableMessageNames>();
-
-    /// <summary>The waits between attempts after a version clash (each stretched by jitter up to twice its length).</summary>
-    internal static readonly TimeSpan[] ClashCooldowns = [.. new[] { 1, 2, 4, 8, 16, 25, 35, 50, 70, 100, 150, 200 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
-
     public static WebApplicationBuilder AddMartenAndWolverine(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         var before = services.ToList();
         services.AddSingleton<StorePools>();
-        services.AddSingleton<CommandRules>();
+        // The handlers' clock, and the pool their list loaders read (Marten's: search_path = the app's schema).
+        services.AddSingleton(sp => new CommandRules(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StorePools>().Marten));
         services.AddMarten(sp =>
             {
                 var pools = sp.GetRequiredService<StorePools>();
@@ -52,25 +45,8 @@ internal static class CritterStack
         {
             // Tests start the app through WebApplicationFactory, whose entry assembly is the test host's.
             opts.ApplicationAssembly = typeof(WebApp).Assembly;
-            opts.Policies.AutoApplyTransactions();
-            opts.Policies.UseDurableLocalQueues();
-            opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
-            // A version clash (or a stream started twice, a read stream that moved, a deadlock) means another command
-            // changed a stream meanwhile: run the handler again on fresh state, in a new session. These cooldowns apply
-            // to IMessageBus.InvokeAsync too (Executor.InvokeAsync asks for an inline continuation; a cooldown is one),
-            // and full jitter (each delay d becomes a random one in [d, 2d]) keeps simultaneous losers from colliding
-            // in lock-step. From the second attempt on the handler locks the streams the command names (CommandRules),
-            // so 200 households on one idea queue instead of clashing: 12 retries, at most about 2.5 s in all. When they
-            // run out the clash reaches the caller, who answers 409 conflict (CommandInvocation).
-            opts.OnException(e => CommandBus.AsClash(e) is not null)
-                .RetryWithCooldown(ClashCooldowns)
-                .WithFullJitter();
-            // A follow-up from a queue that breaks a rule (or a refund no worker makes yet) goes to the dead letters at
-            // once, for a person (the old outbox parked such rows). Inline calls are not affected: the caller gets it.
-            opts.OnException(e => e is IPermanentError).MoveToErrorQueue();
-            // Due scheduled messages (an idea's deadline, a program's close) are looked for every second, as the old
-            // outbox worker did.
-            opts.Durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(1);
+            // Our handlers, their clash retries, dead letters and the schedule's polling (Waardecheque.Handlers).
+            opts.UseWaardechequeHandlers();
             // WolverineStartup starts Wolverine once PostgreSQL has answered; should the database go away in between,
             // a failed migration only logs (the tables are created with IF NOT EXISTS at the next start).
             opts.ResourceMigrationFailureMode = ResourceMigrationFailureMode.ContinueOnFailures;
@@ -84,6 +60,9 @@ internal static class CritterStack
             sp.GetRequiredService<ILogger<WolverineStartup>>()));
         services.AddSingleton<IStartupTask>(sp => sp.GetRequiredService<WolverineStartup>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WolverineStartup>());
+        // Once Wolverine runs (its envelope tables exist), and before the app reports ready: an older version's
+        // outbox rows become Wolverine's scheduled envelopes, once.
+        services.AddStartupTask<OldOutboxMove>();
         return builder;
     }
 }
@@ -112,18 +91,4 @@ internal sealed class StorePools : IAsyncDisposable
     public NpgsqlDataSource Marten { get; }
 
     public ValueTask DisposeAsync() => Marten.DisposeAsync();
-}
-
-/// <summary>
-/// Wolverine's message type names for our messages: the stable names of <c>DomainEvents.Messages</c> (expire_idea,
-/// close_program, ...) instead of .NET type names, because a scheduled envelope may wait for months (a program's close)
-/// and must not depend on a name that a refactoring changes.
-/// </summary>
-internal sealed class StableMessageNames : IMessageTypeNaming
-{
-    private static readonly Dictionary<Type, string> Names =
-        Waardecheque.Domain.DomainEvents.Messages.ToDictionary(m => m.Type, m => m.Alias);
-
-    public bool TryDetermineName(Type messageType, out string messageTypeName) =>
-        Names.TryGetValue(messageType, out messageTypeName!);
 }

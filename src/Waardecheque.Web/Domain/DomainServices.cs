@@ -1,9 +1,9 @@
 using Marten;
 using Wolverine;
 using Wolverine.Runtime;
-using MessageContext = Waardecheque.Messaging.MessageContext;
+using MessageContext = Waardecheque.Domain.MessageContext;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.ReadModels;
 using Waardecheque.Web.Database;
 using Waardecheque.Web.Errors;
@@ -12,7 +12,7 @@ using Waardecheque.Web.Hosting;
 
 namespace Waardecheque.Web.Domain;
 
-/// <summary>The event store, the command bus and their background workers, as services of the web host.</summary>
+/// <summary>The event store, its start-up and readiness, and bulk issuing, as services of the web host (Wolverine: <see cref="CritterStack"/>).</summary>
 public static class DomainServices
 {
     public static IServiceCollection AddWaardechequeDomain(this IServiceCollection services)
@@ -21,11 +21,6 @@ public static class DomainServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CodeKey>();
         services.AddStartupTask<EventStoreStartup>();
-        services.AddSingleton(_ => WaardechequeStore.Handlers());
-        services.AddSingleton(sp => sp.GetRequiredService<StoreHolder>().Store.Bus(sp.GetRequiredService<HandlerRegistry>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CommandBus>>()));
-        services.AddSingleton<OldOutboxMove>();
-        services.AddHostedService<DomainWorkers>();
         services.AddSingleton<IssuingRuns>();
         services.AddHostedService(sp => sp.GetRequiredService<IssuingRuns>());
         services.AddSingleton<EventStoreReadiness>();
@@ -72,23 +67,4 @@ internal sealed class EventStoreReadiness(StoreHolder holder) : IHealthCheck
         holder.IsReady && await holder.Store.IsSchemaCurrentAsync(cancellationToken)
             ? HealthCheckResult.Healthy()
             : HealthCheckResult.Unhealthy("het event store-schema is nog niet bijgewerkt");
-}
-
-/// <summary>Moves the old outbox's rows into Wolverine's schedule once the store and Wolverine are up (<see cref="OldOutboxMove"/>); Wolverine runs follow-ups and the schedule. (No projection is async: there is no daemon to run.)</summary>
-internal sealed class DomainWorkers(StoreHolder holder, IServiceProvider services, ILogger<DomainWorkers> log) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // The old outbox's rows go into Wolverine, which starts after the event store (WolverineStartup).
-        var wolverine = services.GetRequiredService<WolverineStartup>();
-        while (!holder.IsReady || !wolverine.IsStarted)
-        {
-            try { await Task.Delay(TimeSpan.FromMilliseconds(500), stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-        var move = services.GetRequiredService<OldOutboxMove>();
-        try { await move.RunAsync(stoppingToken); }
-        catch (OperationCanceledException) { }
-        catch (Exception e) { log.LogError(e, "Moving the old outbox stopped"); }
-    }
 }

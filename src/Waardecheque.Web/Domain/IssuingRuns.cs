@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.ReadModels;
 using Waardecheque.Web.Hosting;
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain;
 using JasperFx;
-using Waardecheque.Messaging;
 
 namespace Waardecheque.Web.Errors;
 

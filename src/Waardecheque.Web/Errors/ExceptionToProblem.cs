@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain;
 using JasperFx;
-using Waardecheque.Messaging;
 using Waardecheque.Web.Database;
 using Waardecheque.Web.Logging;
 using Waardecheque.Web.Printing;

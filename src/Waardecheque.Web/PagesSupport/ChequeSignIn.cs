@@ -1,10 +1,9 @@
 using Wolverine;
 using Wolverine.Runtime;
-using MessageContext = Waardecheque.Messaging.MessageContext;
+using MessageContext = Waardecheque.Domain.MessageContext;
 using Npgsql;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
-using Waardecheque.Messaging;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.RateLimiting;

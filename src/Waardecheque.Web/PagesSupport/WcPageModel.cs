@@ -2,7 +2,6 @@ using Waardecheque.Web.Domain;
 using Wolverine;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Waardecheque.Domain;
-using Waardecheque.Messaging;
 using Waardecheque.Web.Auth;
 
 namespace Waardecheque.Web.PagesSupport;

@@ -1,8 +1,8 @@
 using Wolverine;
 using Wolverine.Runtime;
-using MessageContext = Waardecheque.Messaging.MessageContext;
+using MessageContext = Waardecheque.Domain.MessageContext;
 using Waardecheque.Domain.Cheques;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Api.Cheques;

@@ -1,3 +1,4 @@
+using Waardecheque.Handlers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -7,7 +8,7 @@ using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.ReadModels;
 using Waardecheque.Testing;
 using Waardecheque.Web;
@@ -34,7 +35,7 @@ public sealed class WaardechequeSite : IAsyncLifetime
     public string BaseUrl { get; private set; } = "";
     public string ConnectionString { get; private set; } = "";
     public Guid ModeratorId { get; private set; }
-    public CommandBus Bus => _app.Services.GetRequiredService<CommandBus>();
+    public Wolverine.Runtime.IWolverineRuntime Bus => _app.Services.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>();
     public StoreHolder Store => _app.Services.GetRequiredService<StoreHolder>();
 
     public string Url(string path) => BaseUrl + path;
@@ -98,32 +99,32 @@ public sealed class WaardechequeSite : IAsyncLifetime
     {
         var programId = Guid.CreateVersion7();
         var now = DateTimeOffset.UtcNow;
-        await Bus.InvokeAsync(new CreateProgram(programId, name, "GM0637",
+        await Bus.InvokeCommandAsync(new CreateProgram(programId, name, "GM0637",
             [new Buurt("BU06370301", "Tuinen"), new Buurt("BU06370302", "Vaarten")], 750,
             now.AddDays(-1), now.AddDays(60)), Seeder);
-        await Bus.InvokeAsync(new OpenProgram(programId), Seeder);
+        await Bus.InvokeCommandAsync(new OpenProgram(programId), Seeder);
         var csv = new StringBuilder("postcode,huisnummer,huisletter,toevoeging,straat,buurtcode\n");
         foreach (var (street, number) in addresses) csv.Append($"2716 AB,{number},,,{street},BU06370301\n");
-        await Bus.InvokeAsync(new ImportHouseholds(programId, csv.ToString()), Seeder);
+        await Bus.InvokeCommandAsync(new ImportHouseholds(programId, csv.ToString()), Seeder);
         return programId;
     }
 
     public Task ActivateAsync(SeededCheque cheque) =>
-        Bus.InvokeAsync(new ActivateCheque(cheque.Id), new MessageContext($"cheque:{cheque.Id}"));
+        Bus.InvokeCommandAsync(new ActivateCheque(cheque.Id), new MessageContext($"cheque:{cheque.Id}"));
 
     /// <summary>An approved idea for the cheque's street, proposed by that (activated) cheque.</summary>
     public async Task<Guid> OpenIdeaAsync(SeededCheque initiator, string title, long targetCents)
     {
         var id = Guid.CreateVersion7();
-        await Bus.InvokeAsync(new ProposeIdea(id, initiator.Id, title, "Samen met de buren.",
+        await Bus.InvokeCommandAsync(new ProposeIdea(id, initiator.Id, title, "Samen met de buren.",
             Scope.ForStreet("BU06370301", initiator.Street), targetCents, DateTimeOffset.UtcNow.AddDays(30)),
             new MessageContext($"cheque:{initiator.Id}"));
-        await Bus.InvokeAsync(new ApproveIdea(id, ModeratorId), new MessageContext($"staff:{ModeratorId}"));
+        await Bus.InvokeCommandAsync(new ApproveIdea(id, ModeratorId), new MessageContext($"staff:{ModeratorId}"));
         return id;
     }
 
     public Task PledgeAsync(SeededCheque cheque, Guid ideaId, long cents) =>
-        Bus.InvokeAsync(new Pledge(ideaId, cheque.Id, cents), new MessageContext($"cheque:{cheque.Id}"));
+        Bus.InvokeCommandAsync(new Pledge(ideaId, cheque.Id, cents), new MessageContext($"cheque:{cheque.Id}"));
 
     /// <summary>The events of one stream as (type, json, actor), oldest first.</summary>
     public async Task<List<(string Type, string Data, string? Actor)>> EventsAsync(Guid streamId)

@@ -1,7 +1,6 @@
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
-using Waardecheque.Messaging;
 
 namespace Waardecheque.Domain.Tests.Builders;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Waardecheque.Domain;
 using JasperFx;
-using Waardecheque.Messaging;
 using Waardecheque.Web.Errors;
 
 namespace Waardecheque.Web.Tests.Api;

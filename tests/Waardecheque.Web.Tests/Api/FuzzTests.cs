@@ -60,10 +60,9 @@ public sealed class FuzzWorld : ApiWorld
     private async Task<bool> NothingDueAsync()
     {
         await using var db = NpgsqlDataSource.Create(App.ConnectionString);
-        // Follow-ups wait in Wolverine's envelopes now (Incoming, or Scheduled and due); rows of the old outbox are still drained.
+        // Follow-ups wait in Wolverine's envelopes (Incoming, or Scheduled and due); the old outbox table is gone.
         await using var cmd = db.CreateCommand("""
-            select not exists (select 1 from wc_outbox where due_at <= now())
-               and not exists (select 1 from wolverine_incoming_envelopes
+            select not exists (select 1 from wolverine_incoming_envelopes
                                where status = 'Incoming' or (status = 'Scheduled' and execution_time <= now()))
             """);
         return (bool)(await cmd.ExecuteScalarAsync())!;

@@ -1,9 +1,10 @@
+using Waardecheque.Handlers;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Waardecheque.Domain.Ideas;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Tests.Support;
 
@@ -188,8 +189,8 @@ public sealed class PledgeTests(PledgeWorld w) : IClassFixture<PledgeWorld>
         var actor = $"cheque:{chequeId}";
         var key = Guid.NewGuid().ToString();
         // The first attempt: the pledge committed with its key, then the process died before storing the answer.
-        var bus = w.App.Services.GetRequiredService<CommandBus>();
-        await bus.InvokeAsync(new Pledge(idea, chequeId, 300), new MessageContext(actor, null,
+        var bus = w.App.Services.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>();
+        await bus.InvokeCommandAsync(new Pledge(idea, chequeId, 300), new MessageContext(actor, null,
             new Dictionary<string, object> { [IdempotentRequests.EventHeader] = key }));
         await ClaimAsync(actor, key, IdempotentRequests.Fingerprint("pledge", idea, chequeId, 300L), DateTimeOffset.UtcNow.AddMinutes(-5));
 

@@ -1,10 +1,11 @@
+using Waardecheque.Handlers;
 using System.Net;
 using System.Text;
 using JasperFx;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Waardecheque.Domain.Ideas;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.ReadModels;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.Hosting;
@@ -29,7 +30,13 @@ public sealed class WolverineCommandTests(HotIdeaWorld w) : IClassFixture<HotIde
     public void every_command_the_endpoints_send_has_a_wolverine_handler()
     {
         var handlers = ((WolverineRuntime)w.App.Services.GetRequiredService<IWolverineRuntime>()).Handlers;
-        var commands = WaardechequeStore.Handlers().CommandTypes.Where(t => t.Name != "IssueCheques").ToList();
+        // Every pure rule of the domain (a static Events Handle(TCommand, ...)), found here by scanning so that a new rule
+        // without its line in DomainCommandHandler fails this test. IssueCheques runs through the bulk path instead.
+        var commands = typeof(Waardecheque.Domain.Events).Assembly.GetExportedTypes()
+            .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Where(m => m.Name == "Handle" && m.ReturnType == typeof(Waardecheque.Domain.Events))
+            .Select(m => m.GetParameters()[0].ParameterType)
+            .Where(t => t.Name != "IssueCheques").ToList();
         Assert.True(commands.Count >= 25);
         Assert.All(commands, t => Assert.True(handlers.CanHandle(t), $"{t.Name} has no Wolverine handler"));
     }
@@ -37,10 +44,10 @@ public sealed class WolverineCommandTests(HotIdeaWorld w) : IClassFixture<HotIde
     [Fact]
     public void a_clash_and_its_kin_are_what_wolverine_retries()
     {
-        Assert.NotNull(CommandBus.AsClash(new ConcurrencyException(typeof(Idea), Guid.NewGuid())));
-        Assert.NotNull(CommandBus.AsClash(new InvalidOperationException("wrapped", new PostgresException("x", "ERROR", "ERROR", "40P01"))));
-        Assert.Null(CommandBus.AsClash(new InvalidOperationException("a bug")));
-        Assert.True(CritterStack.ClashCooldowns.Length >= 10);
+        Assert.NotNull(Clashes.AsClash(new ConcurrencyException(typeof(Idea), Guid.NewGuid())));
+        Assert.NotNull(Clashes.AsClash(new InvalidOperationException("wrapped", new PostgresException("x", "ERROR", "ERROR", "40P01"))));
+        Assert.Null(Clashes.AsClash(new InvalidOperationException("a bug")));
+        Assert.True(HandlerSetup.ClashCooldowns.Length >= 10);
     }
 
     [Fact]
@@ -88,8 +95,9 @@ public sealed class WolverineCommandTests(HotIdeaWorld w) : IClassFixture<HotIde
             await using var cmd = db.CreateCommand(
                 "select count(*) from wolverine_incoming_envelopes where status = 'Scheduled' and message_type = 'expire_idea'");
             Assert.True((long)(await cmd.ExecuteScalarAsync())! >= 1);
-            await using var old = db.CreateCommand("select count(*) from wc_outbox where message_type = 'expire_idea'");
-            Assert.Equal(0L, (long)(await old.ExecuteScalarAsync())!);
+            // No table of our own holds it: this version never creates the old outbox table.
+            await using var old = db.CreateCommand("select to_regclass('waardecheque.wc_outbox') is null");
+            Assert.True((bool)(await old.ExecuteScalarAsync())!);
         }
 
         var state = "";

@@ -75,6 +75,24 @@ public static class OldStoreShape
         end $$;
         """;
 
+    /// <summary>
+    /// The outbox table of the versions before Wolverine (created by them at start, written in each command's
+    /// transaction). This version never creates it; it moves its rows into Wolverine's schedule once (OldOutboxMove).
+    /// </summary>
+    public const string OutboxTableSql = """
+        create table if not exists wc_outbox (
+            id uuid primary key,
+            message_type text not null,
+            body jsonb not null,
+            due_at timestamptz not null,
+            attempts int not null default 0,
+            last_error text,
+            actor text not null,
+            correlation_id text,
+            created_at timestamptz not null default now());
+        create index if not exists wc_outbox_due on wc_outbox (due_at);
+        """;
+
     /// <summary>The SHA-256 hex of a code, as cheque_issued and rm_cheques.code_hash kept it before the keyed lookup.</summary>
     public static string OldCodeHash(Guid chequeId) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(

@@ -1,7 +1,7 @@
 using Wolverine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain.Cheques;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.ReadModels;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;

@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Ideas;
-using Waardecheque.Messaging;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Api.Ideas;
 using Waardecheque.Web.Auth;

@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Waardecheque.Domain.Households;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Hosting;

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Ideas;
-using Waardecheque.Messaging;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Domain;

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
-using Waardecheque.Messaging;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;

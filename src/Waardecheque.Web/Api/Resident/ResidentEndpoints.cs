@@ -2,7 +2,6 @@ using Wolverine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
-using Waardecheque.Messaging;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Domain;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.PagesSupport;

@@ -4,7 +4,6 @@ using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Programs;
-using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Api;

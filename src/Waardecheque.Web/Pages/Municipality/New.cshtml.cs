@@ -3,7 +3,7 @@ using Wolverine;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Programs;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.Web.PagesSupport;
 
 namespace Waardecheque.Web.Pages.Municipality;

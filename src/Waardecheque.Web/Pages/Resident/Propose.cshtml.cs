@@ -2,7 +2,7 @@ using Waardecheque.Web.Domain;
 using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ideas;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.Web.PagesSupport;
 
 namespace Waardecheque.Web.Pages.Resident;

@@ -3,7 +3,7 @@ using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
-using Waardecheque.Messaging;
+using Waardecheque.Domain;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.PagesSupport;
