@@ -38,7 +38,7 @@ public sealed class OldOutboxMove(StoreHolder holder, IDocumentStore marten, IWo
 
     public string Name => "old-outbox-move";
 
-    /// <summary>What this process's start moved (for tests and the log).</summary>
+    /// <summary>How many rows this process's start moved into Wolverine (for tests and the log).</summary>
     public int Moved { get; private set; }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -49,7 +49,7 @@ public sealed class OldOutboxMove(StoreHolder holder, IDocumentStore marten, IWo
         try
         {
             if (!await TableExistsAsync(conn, cancellationToken)) return;   // another process moved it meanwhile
-            for (int n; (n = await MoveBatchAsync(conn, cancellationToken)) > 0;) Moved += n;
+            while (await MoveBatchAsync(conn, cancellationToken) > 0) { }
             var parked = (long)(await ScalarAsync(conn, "select count(*) from wc_outbox", cancellationToken))!;
             if (parked == 0) await ExecuteAsync(conn, "drop table wc_outbox", cancellationToken);
             else
@@ -63,7 +63,7 @@ public sealed class OldOutboxMove(StoreHolder holder, IDocumentStore marten, IWo
         }
     }
 
-    /// <summary>Moves up to a batch of movable rows; returns how many rows it handled (moved or parked).</summary>
+    /// <summary>Moves up to a batch of movable rows; returns how many rows it handled (moved, or parked when unknown).</summary>
     private async Task<int> MoveBatchAsync(NpgsqlConnection conn, CancellationToken ct)
     {
         var rows = new List<(Guid Id, string Type, string Body, DateTimeOffset DueAt, string Actor, string? Correlation)>();
@@ -94,6 +94,7 @@ public sealed class OldOutboxMove(StoreHolder holder, IDocumentStore marten, IWo
             session.QueueSqlCommand("delete from wc_outbox where id = ?", row.Id);
         }
         await session.SaveChangesAsync(ct);
+        Moved += rows.Count(r => Names.ContainsKey(r.Type));
         return rows.Count;
     }
 
