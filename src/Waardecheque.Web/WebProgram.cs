@@ -1,3 +1,4 @@
+using JasperFx;
 using Waardecheque.Web.Hosting;
 
 namespace Waardecheque.Web;
@@ -5,11 +6,15 @@ namespace Waardecheque.Web;
 /// <summary>The process entry point. Everything else lives in <see cref="WebApp.Build"/> so tests can start the same app.</summary>
 public sealed class WebProgram
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         try
         {
-            WebApp.Build(args).Run();
+            var app = WebApp.Build(args);
+            // `codegen write` (infra/codegen.sh) and JasperFx's other codegen commands; anything else (no argument, or
+            // settings such as --urls, which JasperFx's parser would refuse) runs the app as before.
+            if (args is ["codegen", ..]) return await app.RunJasperFxCommands(args);
+            await app.RunAsync();
             return 0;
         }
         catch (StartupRefusedException)

@@ -50,8 +50,11 @@ internal static class CritterStack
             // WolverineStartup starts Wolverine once PostgreSQL has answered; should the database go away in between,
             // a failed migration only logs (the tables are created with IF NOT EXISTS at the next start).
             opts.ResourceMigrationFailureMode = ResourceMigrationFailureMode.ContinueOnFailures;
-            // Handler code is generated at run time (WolverineFx.RuntimeCompilation); pre-generated code is a later step.
-            opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
+            // The handlers' code is pre-generated (`bash infra/codegen.sh` writes Internal/Generated, compiled into this
+            // assembly; CodegenTests fails when it is stale), so a start compiles nothing: faster to the first request
+            // and no Roslyn in memory. In Development it is generated at run time (WolverineFx.RuntimeCompilation), so a
+            // new handler works before its code is regenerated.
+            opts.CodeGeneration.TypeLoadMode = builder.Environment.IsDevelopment() ? TypeLoadMode.Dynamic : TypeLoadMode.Static;
         });
 
         var deferred = services.Except(before).Where(d => d.ServiceType == typeof(IHostedService)).ToList();
