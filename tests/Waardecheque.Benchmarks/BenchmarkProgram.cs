@@ -16,6 +16,7 @@ public static class BenchmarkProgram
         ["hot-idea"] = ("200 households pledge to one idea at once: outcomes, lost, p99, totals", HotIdeaBenchmark.RunAsync),
         ["issue"] = ("import 100,000 households, then issue their cheques vs a plain binary COPY of 100,000 rows", IssueBenchmark.RunAsync),
         ["cheque-page"] = ("wrk, 16 connections: the resident's /mijn-cheque (cookie from a QR scan) vs /health/live of the same app", ChequePageBenchmark.RunAsync),
+        ["cold-start"] = ("process start to the first 201 pledge, pre-generated handler code (Static) vs run-time (Dynamic), 3 runs each", ColdStartBenchmark.RunAsync),
         ["rebuild"] = ("rebuild every inline projection from a 141,613-event log (issue data set + activations and pledges)", RebuildBenchmark.RunAsync),
     };
 

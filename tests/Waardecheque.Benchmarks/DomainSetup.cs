@@ -36,10 +36,11 @@ public sealed class DomainApp : IAsyncDisposable
     /// <summary>How often Wolverine retried a command after a version clash (<see cref="CommandRules.Retries"/>).</summary>
     public CommandRules Retries { get; }
 
-    public static async Task<DomainApp> StartAsync(BenchCluster cluster, string schema, Action<Marten.StoreOptions>? configure = null)
+    public static async Task<DomainApp> StartAsync(BenchCluster cluster, string schema, Action<Marten.StoreOptions>? configure = null,
+        byte[]? codeKey = null)
     {
         await BenchStore.ExecuteAsync(cluster, $"drop schema if exists {schema} cascade");
-        var lookup = new CodeLookup(DomainSetup.CodeKey);
+        var lookup = new CodeLookup(codeKey ?? DomainSetup.CodeKey);
         var readModels = WaardechequeStore.ReadModelsFor(lookup);
         var martenPool = WaardechequeStore.MartenDataSourceFor(cluster.ConnectionString, schema);
         var options = WaardechequeStore.Options(martenPool, schema, readModels);

@@ -27,6 +27,8 @@ namespace Waardecheque.Web.Domain;
 /// </summary>
 internal static class CritterStack
 {
+    public const string HandlerCodeSetting = "Waardecheque:HandlerCode";
+
     public static WebApplicationBuilder AddMartenAndWolverine(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -54,7 +56,9 @@ internal static class CritterStack
             // assembly; CodegenTests fails when it is stale), so a start compiles nothing: faster to the first request
             // and no Roslyn in memory. In Development it is generated at run time (WolverineFx.RuntimeCompilation), so a
             // new handler works before its code is regenerated.
-            opts.CodeGeneration.TypeLoadMode = builder.Environment.IsDevelopment() ? TypeLoadMode.Dynamic : TypeLoadMode.Static;
+            // Waardecheque:HandlerCode=Dynamic forces run-time generation elsewhere too (the cold-start benchmark's "before").
+            var dynamic = builder.Environment.IsDevelopment() || builder.Configuration[HandlerCodeSetting] == "Dynamic";
+            opts.CodeGeneration.TypeLoadMode = dynamic ? TypeLoadMode.Dynamic : TypeLoadMode.Static;
         });
 
         var deferred = services.Except(before).Where(d => d.ServiceType == typeof(IHostedService)).ToList();
