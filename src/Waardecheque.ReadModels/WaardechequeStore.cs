@@ -8,6 +8,7 @@ using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
 using Waardecheque.Messaging;
+using Waardecheque.ReadModels.Audit;
 using Waardecheque.ReadModels.Integrity;
 using Waardecheque.ReadModels.Legacy;
 
@@ -98,7 +99,7 @@ public sealed class WaardechequeStore : IAsyncDisposable
         {
             await OldStoreAside.MoveAsync(DataSource, Schema, ct);
             await Marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-            await ApplyOwnSchemaAsync(DataSource, Schema, ReadModels.Select(m => m.SchemaSql).Append(Outbox.SchemaSql), ct);
+            await ApplyOwnSchemaAsync(DataSource, Schema, ReadModels.Select(m => m.SchemaSql).Append(AuditTables.SchemaSql).Append(Outbox.SchemaSql), ct);
             LegacyImport = await OldStoreImport.RunAsync(this, ct);
         }
     }
@@ -127,6 +128,8 @@ public sealed class WaardechequeStore : IAsyncDisposable
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         // Inline: what a command or the next page view must see at once (credit, progress, log-in by code).
         foreach (var model in readModels) options.Projections.Add(model, JasperFx.Events.Projections.ProjectionLifecycle.Inline);
+        // Async (the daemon): the audit's books, read exactly by folding the events after its checkpoint (Audit/ProgramAudit).
+        options.Projections.Add(new AuditProjection(dataSource), JasperFx.Events.Projections.ProjectionLifecycle.Async, AuditProjection.Name);
         return options;
     }
 
