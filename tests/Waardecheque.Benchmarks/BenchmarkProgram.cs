@@ -16,6 +16,7 @@ public static class BenchmarkProgram
         ["hot-idea"] = ("200 households pledge to one idea at once: outcomes, lost, p99, totals", HotIdeaBenchmark.RunAsync),
         ["issue"] = ("import 100,000 households, then issue their cheques vs a plain binary COPY of 100,000 rows", IssueBenchmark.RunAsync),
         ["cheque-page"] = ("wrk, 16 connections: the resident's /mijn-cheque (cookie from a QR scan) vs /health/live of the same app", ChequePageBenchmark.RunAsync),
+        ["audit"] = ("GET audit of a 100,000-household program (~300,000 events), 4 readers: p50/p99 vs the fold of the whole log; daemon catch-up and rebuild events/s", AuditBenchmark.RunAsync),
         ["rebuild"] = ("rebuild every inline projection from a 141,613-event log (issue data set + activations and pledges)", RebuildBenchmark.RunAsync),
     };
 
