@@ -104,6 +104,9 @@ public sealed class WaardechequeStore : IAsyncDisposable
         }
     }
 
+    /// <summary>How long the daemon waits for a drawn but uncommitted event sequence number before it skips it.</summary>
+    public static readonly TimeSpan StaleSequenceThreshold = TimeSpan.FromSeconds(15);
+
     /// <summary>Marten's options: our schema, Guid streams, the stable aliases, metadata on, our JSON, inline read models.</summary>
     public static StoreOptions Options(NpgsqlDataSource dataSource, string schema, IEnumerable<ReadModel> readModels)
     {
@@ -130,6 +133,11 @@ public sealed class WaardechequeStore : IAsyncDisposable
         foreach (var model in readModels) options.Projections.Add(model, JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         // Async (the daemon): the audit's books, read exactly by folding the events after its checkpoint (Audit/ProgramAudit).
         options.Projections.Add(new AuditProjection(dataSource), JasperFx.Events.Projections.ProjectionLifecycle.Async, AuditProjection.Name);
+        // A sequence number drawn by a transaction that has not committed yet holds the daemon back until it commits or
+        // this long has passed; then the daemon skips it. An event committed after that would never reach an async
+        // projection, so the wait is long (Marten's default is 3 s, which a transaction on a loaded 2-core machine can
+        // exceed). Waiting costs no exactness: reads fold everything after the checkpoint (docs/marten-move.md).
+        options.Projections.StaleSequenceThreshold = StaleSequenceThreshold;
         return options;
     }
 
