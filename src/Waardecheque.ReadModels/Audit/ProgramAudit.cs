@@ -41,25 +41,40 @@ public static class ProgramAudit
         return new AuditReading(after.Figures(), days, checkpoint, tail.Count);
     }
 
-    /// <summary>The checkpoint and the program's events after it, in log order (the streams as <see cref="ProgramLedger"/> finds them).</summary>
+    /// <summary>
+    /// The checkpoint and the program's events after it, in log order (the streams as <see cref="ProgramLedger"/> finds
+    /// them). Two round trips on purpose: with the checkpoint as a parameter of a custom plan, PostgreSQL estimates the
+    /// tail from its statistics (a few rows when the daemon keeps up) and looks each event's stream up by key. With the
+    /// checkpoint as a subquery it planned for a third of the log: it hashed the program's 100,000 cheque ids and
+    /// JIT-compiled the query, about 600 ms for an empty tail (measured, docs/benchmarks.md "audit").
+    /// </summary>
     private static async Task<(long Checkpoint, List<AuditEvent> Tail)> TailAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid programId,
         CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(conn, tx);
-        AuditState.Add(batch, "select coalesce((select last_seq from rm_audit_checkpoint where id = 1), 0)");
-        AuditState.Add(batch, """
+        long checkpoint;
+        // For this transaction only: no JIT (never worth it for a read this size) and plans for the actual checkpoint.
+        await using (var first = new NpgsqlCommand("""
+            select set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true),
+                   coalesce((select last_seq from rm_audit_checkpoint where id = 1), 0)
+            """, conn, tx))
+        await using (var r0 = await first.ExecuteReaderAsync(ct))
+        {
+            await r0.ReadAsync(ct);
+            checkpoint = r0.GetInt64(2);
+        }
+        await using var cmd = new NpgsqlCommand("""
             select e.seq_id, e.timestamp, e.stream_id, e.type, e.data::text
             from mt_events e
-            where e.seq_id > coalesce((select last_seq from rm_audit_checkpoint where id = 1), 0)
+            where e.seq_id > $3
               and (e.stream_id = any($1)
                    or exists (select 1 from rm_cheques c where c.id = e.stream_id and c.program_id = $2)
                    or exists (select 1 from rm_ideas i where i.id = e.stream_id and i.program_id = $2))
             order by e.seq_id
-            """, new[] { programId, HouseholdRegister.StreamIdFor(programId) }, programId);
-        await using var r = await batch.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        var checkpoint = r.GetInt64(0);
-        await r.NextResultAsync(ct);
+            """, conn, tx);
+        cmd.Parameters.Add(AuditState.Parameter(new[] { programId, HouseholdRegister.StreamIdFor(programId) }));
+        cmd.Parameters.Add(AuditState.Parameter(programId));
+        cmd.Parameters.Add(AuditState.Parameter(checkpoint));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
         var tail = new List<AuditEvent>();
         while (await r.ReadAsync(ct))
         {
