@@ -9,43 +9,11 @@ namespace Waardecheque.ReadModels.Audit;
 public readonly record struct AuditEvent(long Seq, DateTimeOffset Time, Guid StreamId, object Data);
 
 /// <summary>
-/// The cheques, households and (idea, household) pairs that some events name: the part of a program's books that must
-/// be loaded before <see cref="Waardecheque.Domain.Ledger.Books.Apply"/> can fold them (every idea and buurt is always
-/// loaded). The households of the named cheques are added by the loader (<see cref="AuditState"/>).
+/// Which program an event of the log belongs to, for the daemon's pages (many programs at once). What part of the
+/// program's books an event needs is the domain's <see cref="Waardecheque.Domain.Ledger.BooksKeys"/>.
 /// </summary>
-internal sealed class AuditKeys
+internal static class AuditKeys
 {
-    public HashSet<Guid> Cheques { get; } = [];
-    public HashSet<Guid> Households { get; } = [];
-    public HashSet<(Guid Idea, Guid Household)> IdeaPledges { get; } = [];
-    /// <summary>Ideas whose pledges were all released: every stored (idea, household) row of theirs goes.</summary>
-    public HashSet<Guid> ReleasedIdeas { get; } = [];
-    public bool Closes { get; private set; }
-
-    public static AuditKeys Of(IEnumerable<AuditEvent> events)
-    {
-        var keys = new AuditKeys();
-        foreach (var e in events) keys.Add(e.Data);
-        return keys;
-    }
-
-    private void Add(object data)
-    {
-        switch (data)
-        {
-            case ChequeIssued e: Cheques.Add(e.ChequeId); Households.Add(e.HouseholdId); break;
-            case ChequeActivated e: Cheques.Add(e.ChequeId); break;
-            case ChequeReissued e: Cheques.Add(e.ChequeId); Cheques.Add(e.NewChequeId); break;
-            case CreditPledged e: Cheques.Add(e.ChequeId); break;
-            case CreditReleased e: Cheques.Add(e.ChequeId); break;
-            case CreditForwarded e: Cheques.Add(e.ChequeId); Cheques.Add(e.ToChequeId); break;
-            case PledgeReceived e: IdeaPledges.Add((e.IdeaId, e.HouseholdId)); break;
-            case PledgeWithdrawn e: IdeaPledges.Add((e.IdeaId, e.HouseholdId)); break;
-            case PledgesReleased e: ReleasedIdeas.Add(e.IdeaId); break;
-            case ProgramClosed: Closes = true; break;
-        }
-    }
-
     /// <summary>
     /// The program an event belongs to, from its own fields or from the stream it is about (a cheque or an idea seen
     /// before); null for events the books ignore or whose cheque or idea is unknown.

@@ -1,3 +1,4 @@
+using Waardecheque.Domain.Ledger;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
@@ -69,7 +70,7 @@ public sealed class AuditProjection(NpgsqlDataSource db) : IProjection
         await using var write = new NpgsqlBatch(conn, tx);
         foreach (var (program, programEvents) in byProgram)
         {
-            var keys = AuditKeys.Of(programEvents);
+            var keys = BooksKeys.Of(programEvents.Select(e => e.Data));
             var before = await AuditState.LoadAsync(conn, tx, program, keys, ct);
             var (after, days) = AuditFold.Run(before, programEvents);
             AuditStateWriter.Queue(write, program, before, after, keys, days);

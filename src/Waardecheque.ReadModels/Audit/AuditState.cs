@@ -9,12 +9,12 @@ namespace Waardecheque.ReadModels.Audit;
 /// <summary>
 /// Loads a program's books from the audit tables as far as the next events need them (Books' partial state): the
 /// totals and counts, every buurt and idea, and the cheques, households and (idea, household) pledges named by
-/// <see cref="AuditKeys"/> plus the households of those cheques. A key that has no row is absent, as in the full books.
+/// <see cref="BooksKeys"/> plus the households of those cheques. A key that has no row is absent, as in the full books.
 /// One round trip (one <see cref="NpgsqlBatch"/>), inside the caller's transaction so the rows match its checkpoint.
 /// </summary>
 internal static class AuditState
 {
-    public static async Task<Books> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid programId, AuditKeys keys, CancellationToken ct)
+    public static async Task<Books> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid programId, BooksKeys keys, CancellationToken ct)
     {
         var pairs = keys.IdeaPledges.ToArray();
         await using var batch = new NpgsqlBatch(conn, tx);

@@ -10,7 +10,7 @@ namespace Waardecheque.ReadModels.Audit;
 /// </summary>
 internal static class AuditStateWriter
 {
-    public static void Queue(NpgsqlBatch batch, Guid programId, Books before, Books after, AuditKeys keys, IReadOnlyList<AuditDay> days)
+    public static void Queue(NpgsqlBatch batch, Guid programId, Books before, Books after, BooksKeys keys, IReadOnlyList<AuditDay> days)
     {
         var b = after;
         AuditState.Add(batch, """

@@ -27,7 +27,7 @@ public static class ProgramAudit
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var (checkpoint, tail) = await TailAsync(conn, tx, programId, ct);
-        var keys = AuditKeys.Of(tail);
+        var keys = BooksKeys.Of(tail.Select(e => e.Data));
         var books = await AuditState.LoadAsync(conn, tx, programId, keys, ct);
         var (after, tailDays) = AuditFold.Run(books, tail);
         IReadOnlyList<AuditDay> days = [];
