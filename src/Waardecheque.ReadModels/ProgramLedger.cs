@@ -20,8 +20,9 @@ public sealed record LedgerHistory(IReadOnlyList<DailyFigures> Days, Books Final
 /// <summary>
 /// A program's books and journal, folded live from the event log in sequence order (Marten's "live aggregation"):
 /// the same pure <see cref="Books"/> and <see cref="Journal"/> the property tests check, so the auditor sees exactly
-/// what the rules promise. Reading a 100,000-household program takes seconds; a persisted async ledger is the next
-/// step when that is too slow (docs/status.md).
+/// what the rules promise. Reading a 100,000-household program takes seconds: the audit's figures and days come from the
+/// audit projection (Audit/ProgramAudit), which answers the same; this whole-log fold stays for the journal CSV (whose
+/// lines need every cheque's balance at a close) and as the reference the projection is tested against.
 /// </summary>
 public static class ProgramLedger
 {

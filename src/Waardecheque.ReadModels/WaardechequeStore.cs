@@ -7,6 +7,7 @@ using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
+using Waardecheque.ReadModels.Audit;
 using Waardecheque.ReadModels.Integrity;
 using Waardecheque.ReadModels.Legacy;
 
@@ -97,10 +98,13 @@ public sealed class WaardechequeStore : IAsyncDisposable
         {
             await OldStoreAside.MoveAsync(DataSource, Schema, ct);
             await Marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-            await ApplyOwnSchemaAsync(DataSource, Schema, ReadModels.Select(m => m.SchemaSql), ct);
+            await ApplyOwnSchemaAsync(DataSource, Schema, ReadModels.Select(m => m.SchemaSql).Append(AuditTables.SchemaSql), ct);
             LegacyImport = await OldStoreImport.RunAsync(this, ct);
         }
     }
+
+    /// <summary>How long the daemon waits for a drawn but uncommitted event sequence number before it skips it.</summary>
+    public static readonly TimeSpan StaleSequenceThreshold = TimeSpan.FromSeconds(15);
 
     /// <summary>Marten's options: our schema, Guid streams, the stable aliases, metadata on, our JSON, inline read models.</summary>
     public static StoreOptions Options(NpgsqlDataSource dataSource, string schema, IEnumerable<ReadModel> readModels)
@@ -126,6 +130,13 @@ public sealed class WaardechequeStore : IAsyncDisposable
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         // Inline: what a command or the next page view must see at once (credit, progress, log-in by code).
         foreach (var model in readModels) options.Projections.Add(model, JasperFx.Events.Projections.ProjectionLifecycle.Inline);
+        // Async (the daemon): the audit's books, read exactly by folding the events after its checkpoint (Audit/ProgramAudit).
+        options.Projections.Add(new AuditProjection(dataSource), JasperFx.Events.Projections.ProjectionLifecycle.Async, AuditProjection.Name);
+        // A sequence number drawn by a transaction that has not committed yet holds the daemon back until it commits or
+        // this long has passed; then the daemon skips it. An event committed after that would never reach an async
+        // projection, so the wait is long (Marten's default is 3 s, which a transaction on a loaded 2-core machine can
+        // exceed). Waiting costs no exactness: reads fold everything after the checkpoint (docs/marten-move.md).
+        options.Projections.StaleSequenceThreshold = StaleSequenceThreshold;
         return options;
     }
 

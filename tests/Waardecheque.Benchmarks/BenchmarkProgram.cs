@@ -17,6 +17,7 @@ public static class BenchmarkProgram
         ["issue"] = ("import 100,000 households, then issue their cheques vs a plain binary COPY of 100,000 rows", IssueBenchmark.RunAsync),
         ["cheque-page"] = ("wrk, 16 connections: the resident's /mijn-cheque (cookie from a QR scan) vs /health/live of the same app", ChequePageBenchmark.RunAsync),
         ["cold-start"] = ("process start to the first 201 pledge, pre-generated handler code (Static) vs run-time (Dynamic), 3 runs each", ColdStartBenchmark.RunAsync),
+        ["audit"] = ("GET audit of a 100,000-household program (~300,000 events), 4 readers: p50/p99 vs the fold of the whole log; daemon catch-up and rebuild events/s", AuditBenchmark.RunAsync),
         ["rebuild"] = ("rebuild every inline projection from a 141,613-event log (issue data set + activations and pledges)", RebuildBenchmark.RunAsync),
     };
 

@@ -8,20 +8,34 @@ namespace Waardecheque.Domain.Ledger;
 
 public sealed record ChequeEntry(Guid HouseholdId, string BuurtCode, long BalanceCents, bool Activated);
 
+/// <summary>
+/// One idea's money. <see cref="Households"/> counts the keys of <see cref="PledgedByHousehold"/>: kept beside the map so
+/// that a partial state (the audit projection loads only the households a batch of events touches) counts right.
+/// </summary>
 public sealed record IdeaEntry(Guid IdeaId, string Title, string BuurtCode, long TargetCents, IdeaState State,
     ImmutableDictionary<Guid, long> PledgedByHousehold, long PledgedCents, long ToppedUpCents, long RefundedCents,
-    long SpentCents, long ReturnedCents, ImmutableHashSet<Guid> AcceptedTopUps)
+    long SpentCents, long ReturnedCents, ImmutableHashSet<Guid> AcceptedTopUps, int Households = 0)
 {
     public bool IsFundedOrCompleted => State is IdeaState.Funded or IdeaState.Completed;
 }
 
+/// <summary>
+/// One buurt's figures. A household counts as activated or pledging in the buurt of the cheque through which it FIRST
+/// activated or pledged: a household has one address, so all its cheques (a replacement too) are in one buurt.
+/// </summary>
 public sealed record BuurtEntry(string Code, string Name, int Households, int Cheques, long IssuedCents,
-    ImmutableHashSet<Guid> Activated, ImmutableHashSet<Guid> Pledging, int Ideas, int Funded);
+    int Activated, int Pledging, int Ideas, int Funded);
 
 /// <summary>
 /// The program's money, folded event by event from (stream id, event) in sequence order: the same code serves a
-/// test, the audit page and the async projection. Running totals keep the first equation cheap; the second one
-/// is summed over the ideas. Events the books do not know are ignored.
+/// test, the journal, and the audit projection (ReadModels/Audit). Running totals keep the first equation cheap; the
+/// second one is summed over the ideas. Events the books do not know are ignored.
+/// <para>
+/// Every figure is a running total or a count, never the size of a map or set: the maps and sets keyed by cheque or
+/// household are only asked about the keys an event names. So the books may also be resumed from a PARTIAL state (the
+/// totals, the counts, every idea and buurt, and only those cheques and households that the next events name) and
+/// fold those events to exactly the figures of a fold of the whole log. The audit projection relies on this.
+/// </para>
 /// </summary>
 public sealed record Books(
     Guid ProgramId,
@@ -42,7 +56,9 @@ public sealed record Books(
     ImmutableDictionary<string, BuurtEntry> Buurten,
     ImmutableDictionary<Guid, long> IssuedPerHousehold,
     ImmutableHashSet<Guid> ActivatedHouseholds,
-    ImmutableHashSet<Guid> PledgingHouseholds)
+    ImmutableHashSet<Guid> PledgingHouseholds,
+    int ActivatedCount = 0,
+    int PledgingCount = 0)
 {
     public static Books Empty { get; } = new(Guid.Empty, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         ImmutableDictionary<Guid, ChequeEntry>.Empty, ImmutableDictionary<Guid, IdeaEntry>.Empty,
@@ -56,7 +72,7 @@ public sealed record Books(
         ProgramCreated e => this with
         {
             ProgramId = e.ProgramId,
-            Buurten = e.Buurten.ToImmutableDictionary(b => b.Code, b => new BuurtEntry(b.Code, b.Name, 0, 0, 0, [], [], 0, 0)),
+            Buurten = e.Buurten.ToImmutableDictionary(b => b.Code, b => new BuurtEntry(b.Code, b.Name, 0, 0, 0, 0, 0, 0, 0)),
         },
         ProgramClosed when !Closed => this with
         {
@@ -95,16 +111,19 @@ public sealed record Books(
         PledgeReceived e => WithIdea(e.IdeaId, i => i with
         {
             PledgedByHousehold = i.PledgedByHousehold.SetItem(e.HouseholdId, i.PledgedByHousehold.GetValueOrDefault(e.HouseholdId) + e.AmountCents),
+            Households = i.Households + (i.PledgedByHousehold.ContainsKey(e.HouseholdId) ? 0 : 1),
             PledgedCents = i.PledgedCents + e.AmountCents,
         }) with { PledgedOpenCents = PledgedOpenCents + e.AmountCents },
         PledgeWithdrawn e => WithIdea(e.IdeaId, i => i with
         {
             PledgedByHousehold = i.PledgedByHousehold.Remove(e.HouseholdId),
+            Households = i.Households - (i.PledgedByHousehold.ContainsKey(e.HouseholdId) ? 1 : 0),
             PledgedCents = i.PledgedCents - e.AmountCents,
         }) with { PledgedOpenCents = PledgedOpenCents - e.AmountCents },
         PledgesReleased e => WithIdea(e.IdeaId, i => i with
         {
             PledgedByHousehold = ImmutableDictionary<Guid, long>.Empty,
+            Households = 0,
             PledgedCents = i.PledgedCents - e.PledgedCents,
         }) with { PledgedOpenCents = PledgedOpenCents - e.PledgedCents },
         IdeaFunded e => Funded(e),
@@ -143,10 +162,10 @@ public sealed record Books(
     public AuditFigures Figures() => new(IssuedCents, ActivatedCents, AvailableCents, PledgedOpenCents, CommittedCents,
         SpentCents, ReturnedCents, ExpiredCents, ToppedUpCents, RefundedCents, Reconciles,
         [.. Buurten.Values.OrderBy(b => b.Code).Select(b => new BuurtFigures(b.Code, b.Name, b.Households, b.Cheques, b.IssuedCents,
-            b.Activated.Count, b.Pledging.Count, b.Ideas, b.Funded))],
+            b.Activated, b.Pledging, b.Ideas, b.Funded))],
         [.. Ideas.Values.OrderBy(i => i.IdeaId).Select(i => new IdeaFigures(i.IdeaId, i.Title, i.BuurtCode, i.State, i.TargetCents,
-            i.PledgedCents, i.ToppedUpCents, i.RefundedCents, i.PledgedByHousehold.Count, i.SpentCents, i.ReturnedCents))],
-        new Participation(Households, ActivatedHouseholds.Count, PledgingHouseholds.Count, Ideas.Count,
+            i.PledgedCents, i.ToppedUpCents, i.RefundedCents, i.Households, i.SpentCents, i.ReturnedCents))],
+        new Participation(Households, ActivatedCount, PledgingCount, Ideas.Count,
             Ideas.Values.Count(i => i.IsFundedOrCompleted)));
 
     private Books Issued(ChequeIssued e)
@@ -177,19 +196,22 @@ public sealed record Books(
         return books with
         {
             ActivatedHouseholds = ActivatedHouseholds.Add(cheque.HouseholdId),
+            ActivatedCount = ActivatedCount + 1,
             ActivatedCents = ActivatedCents + IssuedPerHousehold.GetValueOrDefault(cheque.HouseholdId),
-            Buurten = Buurt(Buurten, cheque.BuurtCode, b => b with { Activated = b.Activated.Add(cheque.HouseholdId) }),
+            Buurten = Buurt(Buurten, cheque.BuurtCode, b => b with { Activated = b.Activated + 1 }),
         };
     }
 
     private Books Pledged(CreditPledged e)
     {
         var books = WithCheque(e.ChequeId, -e.AmountCents);
-        if (!Cheques.TryGetValue(e.ChequeId, out var cheque)) return books;
+        // A household counts once, in the buurt of the cheque it first pledged from (its only buurt: BuurtEntry).
+        if (!Cheques.TryGetValue(e.ChequeId, out var cheque) || PledgingHouseholds.Contains(cheque.HouseholdId)) return books;
         return books with
         {
             PledgingHouseholds = PledgingHouseholds.Add(cheque.HouseholdId),
-            Buurten = Buurt(Buurten, cheque.BuurtCode, b => b with { Pledging = b.Pledging.Add(cheque.HouseholdId) }),
+            PledgingCount = PledgingCount + 1,
+            Buurten = Buurt(Buurten, cheque.BuurtCode, b => b with { Pledging = b.Pledging + 1 }),
         };
     }
 
@@ -232,5 +254,5 @@ public sealed record Books(
 
     private static ImmutableDictionary<string, BuurtEntry> Buurt(ImmutableDictionary<string, BuurtEntry> buurten, string code,
         Func<BuurtEntry, BuurtEntry> change) =>
-        buurten.SetItem(code, change(buurten.GetValueOrDefault(code) ?? new BuurtEntry(code, code, 0, 0, 0, [], [], 0, 0)));
+        buurten.SetItem(code, change(buurten.GetValueOrDefault(code) ?? new BuurtEntry(code, code, 0, 0, 0, 0, 0, 0, 0)));
 }

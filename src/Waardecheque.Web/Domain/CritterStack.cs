@@ -41,6 +41,9 @@ internal static class CritterStack
                 var pools = sp.GetRequiredService<StorePools>();
                 return WaardechequeStore.Options(pools.Marten, pools.Schema, pools.ReadModels);
             })
+            // The async projections (the audit's books) run in one app process at a time, taken over by another when
+            // it stops. Started with Wolverine's hosted services once PostgreSQL has answered (WolverineStartup).
+            .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold)
             .IntegrateWithWolverine();
 
         services.AddWolverine(opts =>

@@ -113,6 +113,20 @@ public sealed class Neighbourhood
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Waits until Wolverine holds no follow-up that is incoming or due (releases after a withdrawal or a close).</summary>
+    public async Task FollowUpsDeliveredAsync(TimeSpan? within = null)
+    {
+        var until = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        while (await ScalarAsync<bool>("""
+                   select exists (select 1 from wolverine_incoming_envelopes
+                                  where status = 'Incoming' or (status = 'Scheduled' and execution_time <= now()))
+                   """))
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("follow-ups still waiting in Wolverine's envelopes");
+            await Task.Delay(20);
+        }
+    }
+
     public async Task<List<(string Type, long Seq, Guid Stream)>> EventsAsync(params string[] types)
     {
         var list = new List<(string, long, Guid)>();

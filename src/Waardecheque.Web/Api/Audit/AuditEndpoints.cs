@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain.Ledger;
+using Waardecheque.ReadModels.Audit;
 using Waardecheque.ReadModels.Integrity;
 using Waardecheque.ReadModels;
 using Waardecheque.ReadModels.Queries;
@@ -22,7 +23,7 @@ internal sealed class AuditEndpoints : IEndpointModule
         api.MapGet("/programs/{id:guid}/audit", AuditAsync)
             .RequireAuthorization(Policies.Auditor)
             .WithName("ProgramAudit")
-            .WithSummary("The program's books folded from the event log (auditor or admin): every money figure, whether they " +
+            .WithSummary("The program's books as folded from the event log (auditor or admin; from the audit projection plus the events after its checkpoint): every money figure, whether they " +
                          "reconcile, per buurt, per idea and participation.")
             .Produces<AuditFigures>()
             .ProducesAuthProblems()
@@ -47,7 +48,8 @@ internal sealed class AuditEndpoints : IEndpointModule
     private static async Task<Ok<AuditFigures>> AuditAsync(Guid id, StoreHolder holder, CancellationToken ct)
     {
         await RequireProgramAsync(holder, id, ct);
-        return TypedResults.Ok((await ProgramLedger.BooksAsync(holder.Store, id, ct)).Figures());
+        // The projection plus the events after its checkpoint: exact at every moment, without folding the whole log.
+        return TypedResults.Ok((await ProgramAudit.ReadAsync(holder.Store.DataSource, id, withDays: false, ct)).Figures);
     }
 
     private static async Task JournalAsync(Guid id, HttpContext http, StoreHolder holder)

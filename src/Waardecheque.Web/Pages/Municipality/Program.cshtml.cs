@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ledger;
+using Waardecheque.ReadModels.Audit;
 using Waardecheque.ReadModels.Integrity;
 using Waardecheque.ReadModels;
 using Waardecheque.ReadModels.Queries;
@@ -21,8 +22,8 @@ public sealed record LineChart(string Id, string Title, IReadOnlyList<string> XL
     Func<long, string> Format);
 
 /// <summary>
-/// <c>/beheer/regelingen/{id}</c>: the audit at a glance, from the same live ledger the auditor's API uses
-/// (<see cref="ProgramLedger.DailyFiguresAsync"/>, folded once): does the money reconcile, where is it, how it moved
+/// <c>/beheer/regelingen/{id}</c>: the audit at a glance, from the same audit projection the auditor's API uses
+/// (<see cref="ProgramAudit.ReadAsync"/>, with the totals per day): does the money reconcile, where is it, how it moved
 /// day by day, who takes part. The journal CSV (<c>?handler=Journal</c>) is streamed here because the API's
 /// <c>journal.csv</c> takes bearer tokens only; <c>?handler=Verify</c> runs the event log's integrity check.
 /// </summary>
@@ -32,7 +33,7 @@ public sealed class ProgramModel(PageQueries queries, StoreHolder holder) : WcPa
     public AuditFigures? Figures { get; private set; }
     public BarChart MoneyChart { get; private set; } = null!;
     public BarChart ParticipationChart { get; private set; } = null!;
-    public IReadOnlyList<DailyFigures> Days { get; private set; } = [];
+    public IReadOnlyList<AuditDay> Days { get; private set; } = [];
     public LineChart HistoryChart { get; private set; } = null!;
     public IntegrityReport? Integrity { get; private set; }
 
@@ -59,8 +60,8 @@ public sealed class ProgramModel(PageQueries queries, StoreHolder holder) : WcPa
     {
         Program = await queries.ProgramAsync(id, HttpContext.RequestAborted);
         if (Program is null) return;
-        var history = await ProgramLedger.DailyFiguresAsync(holder.Store, id, HttpContext.RequestAborted);
-        var f = history.Final.Figures();
+        var history = await ProgramAudit.ReadAsync(holder.Store.DataSource, id, withDays: true, HttpContext.RequestAborted);
+        var f = history.Figures;
         Figures = f;
         Days = history.Days;
         LineSeries Line(string key, Func<AuditFigures, long> value, string colour, string? dash) =>
