@@ -2,12 +2,14 @@ using Wolverine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
+using Waardecheque.Domain.Ideas;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Hosting.OpenApi;
 using Waardecheque.Web.RateLimiting;
 
 namespace Waardecheque.Web.Api.Resident;
@@ -99,7 +101,8 @@ internal sealed class ResidentEndpoints : IEndpointModule
     }
 }
 
-public sealed record ResidentSignInRequest(string? Code, bool? OnBehalf);
+[ApiRequest]
+public sealed record ResidentSignInRequest(string? Code, bool? OnBehalf = null);
 
 /// <summary><see cref="Token"/> is null when a connector signed in on behalf: they go on with their own staff token.</summary>
 public sealed record ResidentSessionResponse(string? Token, DateTimeOffset? ExpiresAt, ResidentChequeResponse Cheque);
@@ -107,7 +110,7 @@ public sealed record ResidentSessionResponse(string? Token, DateTimeOffset? Expi
 public sealed record ResidentHousehold(string Street, string BuurtCode, string? BuurtName);
 
 /// <summary>One pledge of the household; <see cref="Released"/>: the idea did not go ahead and the credit came back.</summary>
-public sealed record ResidentPledge(Guid IdeaId, string Title, long AmountCents, string State, bool Released);
+public sealed record ResidentPledge(Guid IdeaId, string Title, long AmountCents, [property: ApiEnum(typeof(IdeaState))] string State, bool Released);
 
 public sealed record ResidentChequeResponse(Guid Id, Guid ProgramId, long ValueCents, long AvailableCents, long PledgedCents,
-    long CommittedCents, string State, ResidentHousehold Household, IReadOnlyList<ResidentPledge> Pledges);
+    long CommittedCents, [property: ApiEnum(typeof(ChequeState))] string State, ResidentHousehold Household, IReadOnlyList<ResidentPledge> Pledges);
