@@ -9,6 +9,7 @@ internal static class DocumentDescription
 {
     public const string Bearer = "Bearer";
     public const string Problem = nameof(ApiProblem);
+    public const string ProblemCode = "ProblemCode";
 
     /// <summary>One line per tag; a tag an endpoint uses that is not here gets no description (the lint test says so).</summary>
     public static readonly IReadOnlyDictionary<string, string> Tags = new Dictionary<string, string>
@@ -51,6 +52,17 @@ internal static class DocumentDescription
 
         // The problem shape every 4xx/5xx answer has; ProblemResponses points each of them here.
         var problem = await context.GetOrCreateSchemaAsync(typeof(ApiProblem), cancellationToken: ct);
+        if (problem is OpenApiSchema { Properties: { } members })
+        {
+            // Named, so that a generated client has a ProblemCode enum and a ProblemRow type.
+            if (members.TryGetValue("code", out var code)) document.AddComponent(ProblemCode, code);
+            members["code"] = new OpenApiSchemaReference(ProblemCode, document);
+            if (members.TryGetValue("rows", out var rows) && rows is OpenApiSchema { Items: { } row } list)
+            {
+                document.AddComponent(nameof(ProblemRow), row);
+                list.Items = new OpenApiSchemaReference(nameof(ProblemRow), document);
+            }
+        }
         document.AddComponent(Problem, problem);
         document.Components.Schemas?.Remove("ProblemDetails");
         document.Components.Schemas?.Remove("HttpValidationProblemDetails");

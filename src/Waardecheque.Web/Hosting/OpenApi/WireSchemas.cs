@@ -85,10 +85,17 @@ internal static class WireSchemas
                 // "oneOf: [null, $ref]" becomes the $ref itself.
                 if (concrete.OneOf is { Count: 2 } oneOf && oneOf.Count(s => s is OpenApiSchema { Type: JsonSchemaType.Null }) == 1)
                     properties[name] = oneOf.Single(s => s is not OpenApiSchema { Type: JsonSchemaType.Null });
+                // An enum that was inline only because it was nullable is the shared one of the same values.
+                else if (concrete.Enum is { Count: > 0 } values && SharedEnum(schemas, values) is { } id)
+                    properties[name] = new OpenApiSchemaReference(id, document);
             }
         }
         return Task.CompletedTask;
     }
+
+    private static string? SharedEnum(IDictionary<string, IOpenApiSchema> schemas, IList<JsonNode> values) =>
+        schemas.FirstOrDefault(s => s.Value is OpenApiSchema { Enum: { } shared } && shared.Count == values.Count
+                                    && shared.Select(v => v.ToJsonString()).SequenceEqual(values.Select(v => v.ToJsonString()))).Key;
 
     /// <summary>An uploaded file is a binary string (multipart part), never an object with a name and headers.</summary>
     public static Task FormFilesAreBinary(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken _)
