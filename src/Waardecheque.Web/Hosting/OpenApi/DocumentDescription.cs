@@ -22,7 +22,7 @@ internal static class DocumentDescription
         ["Resident"] = "A household signs in with its cheque code and sees its own cheque.",
         ["Ideas"] = "Ideas for a street or buurt: the public list, proposing, moderating, withdrawing and completing.",
         ["Pledges"] = "Pledging cheque credit to an open idea, taking it back, and batch collection of paper cheques.",
-        ["TopUps"] = "Own money toward an open idea, paid through Stripe Checkout.",
+        ["Top-ups"] = "Own money toward an open idea, paid through Stripe Checkout.",
         ["Payments"] = "Stripe's webhook: payment events, checked against the signature over the raw body.",
         ["Expenses"] = "Spending of a funded idea: expenses with receipts, four-eyes approval, payment.",
         ["Audit"] = "The auditor's view: the books, the double-entry journal and the integrity check.",

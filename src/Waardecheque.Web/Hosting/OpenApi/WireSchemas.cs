@@ -55,7 +55,7 @@ internal static class WireSchemas
     public static Task RequestsRequireWhatTheServerRequires(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken _)
     {
         var info = context.JsonTypeInfo;
-        if (context.JsonPropertyInfo is not null || info.Type.GetCustomAttribute<ApiRequestAttribute>() is null || schema.Properties is null)
+        if (info.Type.GetCustomAttribute<ApiRequestAttribute>() is null || schema.Properties is null)
             return Task.CompletedTask;
         var required = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in info.Properties)
@@ -66,18 +66,21 @@ internal static class WireSchemas
             required.Add(property.Name);
         }
         schema.Required = required;
+        RequestSchemaIds.TryAdd(info.Type.Name, 0);
         return Task.CompletedTask;
     }
+
+    /// <summary>The schema ids (type names, the generator's default) of <see cref="ApiRequestAttribute"/> types seen.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> RequestSchemaIds = new(StringComparer.Ordinal);
 
     /// <summary>The second half of <see cref="RequestsRequireWhatTheServerRequires"/>, on the finished document (where
     /// nested types have become references): a required request property is never null.</summary>
     public static Task RequiredRequestPropertiesAreNotNull(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken _)
     {
         var schemas = document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>();
-        var requestTypes = typeof(WireSchemas).Assembly.GetTypes().Where(t => t.GetCustomAttribute<ApiRequestAttribute>() is not null);
-        foreach (var type in requestTypes)
+        foreach (var (schemaId, found) in schemas)
         {
-            if (!schemas.TryGetValue(type.Name, out var found) || found is not OpenApiSchema { Properties: { } properties } schema) continue;
+            if (!RequestSchemaIds.ContainsKey(schemaId) || found is not OpenApiSchema { Properties: { } properties } schema) continue;
             foreach (var name in schema.Required ?? new HashSet<string>())
             {
                 if (!properties.TryGetValue(name, out var property) || property is not OpenApiSchema concrete) continue;
