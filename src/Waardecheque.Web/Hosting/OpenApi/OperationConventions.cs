@@ -23,18 +23,32 @@ internal static class OperationConventions
         return Task.CompletedTask;
     }
 
-    /// <summary>Every 4xx/5xx answer is application/problem+json in the shape of <c>ApiProblem</c>.</summary>
+    /// <summary>Every 4xx/5xx answer is application/problem+json in the shape of <c>ApiProblem</c>; a 429 (rate limited)
+    /// and a 503 (database away, not ready) may say when to try again.</summary>
     public static Task Problems(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)
     {
         foreach (var (status, response) in operation.Responses ?? [])
         {
             if (status.Length != 3 || status[0] is not ('4' or '5') || response is not OpenApiResponse concrete) continue;
-            concrete.Content = new Dictionary<string, OpenApiMediaType>
-            {
-                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(DocumentDescription.Problem, context.Document) },
-            };
+            concrete.Content = ProblemContent(context);
+            if (status is "429" or "503") AddRetryAfter(concrete, "Whole seconds to wait before trying again.");
         }
         return Task.CompletedTask;
+    }
+
+    private static Dictionary<string, OpenApiMediaType> ProblemContent(OpenApiOperationTransformerContext context) => new()
+    {
+        ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(DocumentDescription.Problem, context.Document) },
+    };
+
+    private static void AddRetryAfter(OpenApiResponse response, string description)
+    {
+        response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        response.Headers["Retry-After"] = new OpenApiHeader
+        {
+            Description = description,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" },
+        };
     }
 
     /// <summary>An answer that is a file (a PDF, a picture, CSV) has its media type and a binary body; the framework
@@ -79,6 +93,11 @@ internal static class OperationConventions
                           "and body) instead of being carried out again. The same key with a different request is 409 conflict.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 200, Pattern = "^[\\x21-\\x7E]+$" },
         });
+        // A retry that arrives while the first request with its key is still running waits, then gets 409 with Retry-After.
+        operation.Responses ??= new OpenApiResponses();
+        if (!operation.Responses.TryGetValue("409", out var found) || found is not OpenApiResponse conflict)
+            operation.Responses["409"] = conflict = new OpenApiResponse { Description = "Conflict", Content = ProblemContent(context) };
+        AddRetryAfter(conflict, "Sent when the first request with this Idempotency-Key is still running: retry with the same key.");
         return Task.CompletedTask;
     }
 
