@@ -245,10 +245,11 @@ public sealed record IdeaStateResponse(Guid Id, [property: ApiEnum(typeof(IdeaSt
 
 public sealed record CompletedIdea(Guid Id, [property: ApiEnum(typeof(IdeaState))] string State, long BudgetCents, long SpentCents, long ReturnedCents);
 
-public sealed record IdeaScope([property: ApiEnum(typeof(ScopeKind))] string Kind, string BuurtCode, string? BuurtName, string? Street)
+/// <summary><see cref="Street"/>: for a street idea only. An idea's buurt is always one of its program's (checked when proposed).</summary>
+public sealed record IdeaScope([property: ApiEnum(typeof(ScopeKind))] string Kind, string BuurtCode, string BuurtName, string? Street)
 {
     public static IdeaScope From(IdeaRow idea, ProgramRow program) =>
-        new(ApiText.State(idea.ScopeKind), idea.BuurtCode, program.BuurtName(idea.BuurtCode), idea.Street);
+        new(ApiText.State(idea.ScopeKind), idea.BuurtCode, program.BuurtName(idea.BuurtCode) ?? idea.BuurtCode, idea.Street);
 }
 
 public sealed record IdeaSummary(Guid Id, string Title, IdeaScope Scope, long TargetCents, long PledgedCents, long ToppedUpCents,

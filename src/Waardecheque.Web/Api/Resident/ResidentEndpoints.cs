@@ -96,7 +96,8 @@ internal sealed class ResidentEndpoints : IEndpointModule
             live.Where(p => p.IdeaState == "Open").Sum(p => p.AmountCents),
             live.Where(p => p.IdeaState is "Funded" or "Completed").Sum(p => p.AmountCents),
             ApiText.State(cheque.EffectiveState),
-            new ResidentHousehold(cheque.Street, cheque.BuurtCode, program.BuurtName(cheque.BuurtCode)),
+            // The import only takes households of the program's buurten, so the name is always there.
+            new ResidentHousehold(cheque.Street, cheque.BuurtCode, program.BuurtName(cheque.BuurtCode) ?? cheque.BuurtCode),
             [.. pledges.Select(p => new ResidentPledge(p.IdeaId, p.Title, p.AmountCents, ApiText.State(p.IdeaState), p.Released))]);
     }
 }
@@ -107,7 +108,7 @@ public sealed record ResidentSignInRequest(string? Code, bool? OnBehalf = null);
 /// <summary><see cref="Token"/> is null when a connector signed in on behalf: they go on with their own staff token.</summary>
 public sealed record ResidentSessionResponse(string? Token, DateTimeOffset? ExpiresAt, ResidentChequeResponse Cheque);
 
-public sealed record ResidentHousehold(string Street, string BuurtCode, string? BuurtName);
+public sealed record ResidentHousehold(string Street, string BuurtCode, string BuurtName);
 
 /// <summary>One pledge of the household; <see cref="Released"/>: the idea did not go ahead and the credit came back.</summary>
 public sealed record ResidentPledge(Guid IdeaId, string Title, long AmountCents, [property: ApiEnum(typeof(IdeaState))] string State, bool Released);
