@@ -56,6 +56,7 @@ internal sealed class ChequeEndpoints : IEndpointModule
         api.MapPost("/cheques/{id:guid}/reissue", ReissueAsync)
             .RequireAuthorization(Policies.Admin)
             .WithName("ReissueCheque")
+            .WithLocation()
             .WithSummary("Replaces a cheque with a new code that carries the remaining credit (admin); the old one and its sessions end. " +
                          "The new code is recorded as disclosed to this staff member.")
             .Produces<ReissueResponse>(StatusCodes.Status201Created)

@@ -30,6 +30,7 @@ internal sealed class ExpenseEndpoints : IEndpointModule
             .Accepts<ExpenseForm>("multipart/form-data")
             .WithFilePart("receipt", Receipts.MediaTypes)
             .WithName("SubmitExpense")
+            .WithLocation()
             .WithSummary("The initiator submits an expense of a funded idea (multipart: amountCents, payee, description, receipt: a PDF, " +
                          "JPEG or PNG of at most 8 MB). A connector adds the form fields onBehalf=true and chequeId.")
             .Produces<CreatedExpense>(StatusCodes.Status201Created)

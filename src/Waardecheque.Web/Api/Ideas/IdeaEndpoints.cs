@@ -46,6 +46,7 @@ internal sealed class IdeaEndpoints : IEndpointModule
         api.MapPost("/ideas", ProposeAsync)
             .RequireAuthorization()
             .WithName("ProposeIdea")
+            .WithLocation()
             .WithSummary("A resident proposes an idea for their own street or buurt (a connector: onBehalf + chequeId).")
             .Produces<ProposedIdea>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -21,6 +21,7 @@ internal sealed class ProgramEndpoints : IEndpointModule
         api.MapPost("/programs", CreateAsync)
             .RequireAuthorization(Policies.Admin)
             .WithName("CreateProgram")
+            .WithLocation()
             .WithSummary("Sets up a program in Draft (admin). Rules left out take the rule book's defaults.")
             .Produces<CreatedProgram>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)

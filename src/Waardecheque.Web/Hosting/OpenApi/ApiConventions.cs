@@ -22,6 +22,10 @@ public static class ApiConventions
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequestHeaderMetadata(name, description, required));
 
+    /// <summary>The 201 answer carries a <c>Location</c> header with the address of what was created.</summary>
+    public static TBuilder WithLocation<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(LocationMetadata.Instance);
+
     /// <summary>A file part of a multipart form and the media types the server accepts in it (documented as the part's encoding).</summary>
     public static TBuilder WithFilePart<TBuilder>(this TBuilder builder, string part, params string[] mediaTypes)
         where TBuilder : IEndpointConventionBuilder =>
@@ -33,6 +37,12 @@ public sealed class IdempotencyKeyMetadata
     public const string Header = "Idempotency-Key";
     public static readonly IdempotencyKeyMetadata Instance = new();
     private IdempotencyKeyMetadata() { }
+}
+
+public sealed class LocationMetadata
+{
+    public static readonly LocationMetadata Instance = new();
+    private LocationMetadata() { }
 }
 
 public sealed record RawBodyMetadata(string MediaType, Type? SchemaType);

@@ -23,6 +23,7 @@ internal static class OpenApiSetup
         options.AddOperationTransformer(OperationConventions.RawTextBodies);
         options.AddOperationTransformer(OperationConventions.IdempotencyKey);
         options.AddOperationTransformer(OperationConventions.RequestHeaders);
+        options.AddOperationTransformer(OperationConventions.Location);
         options.AddOperationTransformer(OperationConventions.RawBody);
         options.AddOperationTransformer(OperationConventions.FormEncoding);
         options.AddOperationTransformer(OperationConventions.OptionalQueryParameters);

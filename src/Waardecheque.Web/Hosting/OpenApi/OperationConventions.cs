@@ -101,6 +101,21 @@ internal static class OperationConventions
         return Task.CompletedTask;
     }
 
+    /// <summary>See <see cref="ApiConventions.WithLocation{TBuilder}"/>.</summary>
+    public static Task Location(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)
+    {
+        if (!context.Description.ActionDescriptor.EndpointMetadata.OfType<LocationMetadata>().Any()
+            || operation.Responses is null || !operation.Responses.TryGetValue("201", out var found) || found is not OpenApiResponse created)
+            return Task.CompletedTask;
+        created.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        created.Headers["Location"] = new OpenApiHeader
+        {
+            Description = "The address of what was created (a path under /api/v1).",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference" },
+        };
+        return Task.CompletedTask;
+    }
+
     /// <summary>See <see cref="ApiConventions.WithRequestHeader{TBuilder}"/>.</summary>
     public static Task RequestHeaders(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)
     {
