@@ -8,6 +8,7 @@ using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Health;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Hosting.OpenApi;
 using Waardecheque.Web.Logging;
 using Waardecheque.Web.PagesSupport;
 using Waardecheque.Web.Printing;

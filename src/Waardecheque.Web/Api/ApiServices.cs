@@ -72,6 +72,6 @@ public static class ApiServices
     public static string PublicBaseUrl(IConfiguration config) =>
         config[WebConfig.PublicBaseUrl] is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out _)
             ? url
-            : throw new ApiProblemException(503, "not_configured",
+            : throw new ApiProblemException(503, ProblemCodes.NotConfigured,
                 $"{WebConfig.PublicBaseUrl} is niet ingesteld: zonder dit adres kunnen geen QR-codes gemaakt worden.");
 }

@@ -27,6 +27,9 @@ public sealed class Receipts(NpgsqlDataSource db, DbSchema schema, TimeProvider 
 
     private readonly string _table = schema.Table("receipts");
 
+    /// <summary>What a receipt may be, and so what <c>GET /expenses/{id}/receipt</c> answers with.</summary>
+    public static readonly string[] MediaTypes = ["application/pdf", "image/jpeg", "image/png"];
+
     /// <summary>The content type these bytes really are (by their first bytes), or null when they are none we take.</summary>
     public static string? Sniff(ReadOnlySpan<byte> bytes) => bytes switch
     {

@@ -3,9 +3,11 @@ using Npgsql;
 using Waardecheque.Web.Database;
 using Waardecheque.Web.Errors;
 
+using Waardecheque.Web.Hosting.OpenApi;
+
 namespace Waardecheque.Web.Auth;
 
-public sealed record StaffMember(Guid Id, string Email, string Role, DateTimeOffset Created);
+public sealed record StaffMember(Guid Id, string Email, [property: ApiEnum("StaffRole", Roles.Admin, Roles.Moderator, Roles.Auditor)] string Role, DateTimeOffset Created);
 
 /// <summary>The <c>staff</c> table: who may sign in as municipality, connector or auditor.</summary>
 public sealed class StaffAccounts(NpgsqlDataSource db, DbSchema schema, StaffPasswords passwords, TimeProvider time)

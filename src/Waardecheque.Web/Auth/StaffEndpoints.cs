@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Waardecheque.Web.Api;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.RateLimiting;
 
@@ -14,6 +15,7 @@ internal static class StaffEndpoints
         var api = endpoints.MapGroup("/api/v1").WithTags("Authentication");
 
         api.MapPost("/staff/sessions", SignInAsync)
+            .WithName("StaffSignIn")
             .WithSummary("Staff sign-in: returns a bearer token.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -21,6 +23,7 @@ internal static class StaffEndpoints
 
         api.MapPost("/staff", AddStaffAsync)
             .RequireAuthorization(Policies.Admin)
+            .WithName("AddStaff")
             .WithSummary("Adds a staff member (admin).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -30,15 +33,21 @@ internal static class StaffEndpoints
 
         api.MapGet("/staff", async (StaffAccounts staff, CancellationToken ct) => TypedResults.Ok(await staff.ListAsync(ct)))
             .RequireAuthorization(Policies.Admin)
-            .WithSummary("Lists the staff members (admin).");
+            .WithName("ListStaff")
+            .WithSummary("Lists the staff members (admin).")
+            .ProducesAuthProblems();
 
         api.MapGet("/sessions/current", CurrentSession)
             .RequireAuthorization()
-            .WithSummary("Who the bearer token belongs to.");
+            .WithName("GetCurrentSession")
+            .WithSummary("Who the bearer token belongs to.")
+            .ProducesAuthProblems();
 
         api.MapDelete("/sessions/current", SignOutAsync)
             .RequireAuthorization()
-            .WithSummary("Signs out: the bearer token stops working.");
+            .WithName("SignOut")
+            .WithSummary("Signs out: the bearer token stops working.")
+            .ProducesAuthProblems();
     }
 
     private static async Task<Ok<StaffSessionResponse>> SignInAsync(

@@ -1,17 +1,21 @@
 using System.Net.Mail;
 using Waardecheque.Web.Errors;
+using Waardecheque.Web.Hosting.OpenApi;
 
 namespace Waardecheque.Web.Auth;
 
+[ApiRequest]
 public sealed record StaffLoginRequest(string? Email, string? Password);
 
-public sealed record StaffSessionResponse(string Token, string Role, DateTimeOffset ExpiresAt);
+public sealed record StaffSessionResponse(string Token, [property: ApiEnum("StaffRole", Roles.Admin, Roles.Moderator, Roles.Auditor)] string Role, DateTimeOffset ExpiresAt);
 
-public sealed record AddStaffRequest(string? Email, string? Password, string? Role);
+[ApiRequest]
+public sealed record AddStaffRequest(string? Email, string? Password, [property: ApiEnum("StaffRole", Roles.Admin, Roles.Moderator, Roles.Auditor)] string? Role);
 
 public sealed record AddStaffResponse(Guid Id);
 
-public sealed record CurrentSessionResponse(string Kind, Guid SubjectId, string Role, string Actor);
+public sealed record CurrentSessionResponse([property: ApiEnum("SessionKind", SessionKinds.Staff, SessionKinds.Resident)] string Kind, Guid SubjectId,
+    [property: ApiEnum("Role", typeof(Roles))] string Role, string Actor);
 
 /// <summary>Field checks for the staff requests: pure, so every message is testable without a server.</summary>
 public static class StaffRequestRules

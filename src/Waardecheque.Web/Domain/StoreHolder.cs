@@ -11,7 +11,7 @@ public sealed class StoreHolder
 {
     private volatile WaardechequeStore? _store;
 
-    public WaardechequeStore Store => _store ?? throw new ApiProblemException(503, "unavailable",
+    public WaardechequeStore Store => _store ?? throw new ApiProblemException(503, ProblemCodes.Unavailable,
         "De database is nog niet bereikbaar. Probeer het zo nog eens.") { RetryAfter = TimeSpan.FromSeconds(5) };
 
     public bool IsReady => _store is not null;

@@ -20,6 +20,8 @@ public static class ProblemCodes
     public const string InternalError = "internal_error";
     public const string Unavailable = "unavailable";
     public const string NotReady = "not_ready";
+    /// <summary>A setting the endpoint needs is missing (e.g. Waardecheque:PublicBaseUrl for QR codes): 503.</summary>
+    public const string NotConfigured = "not_configured";
 
     public static string ForStatus(int status) => status switch
     {

@@ -38,8 +38,11 @@ internal static class HealthEndpoints
     {
         var health = endpoints.MapGroup("/health").WithTags("Operations");
         health.MapGet("/live", () => TypedResults.Ok(new HealthStatusResponse("live", null)))
+            .WithName("Live")
             .WithSummary("The process is running.");
         health.MapGet("/ready", ReadyAsync)
+            .WithName("Ready")
+            .Produces<HealthStatusResponse>()
             .WithSummary("The app can serve requests: PostgreSQL answers and the schema is in place.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
@@ -58,5 +61,6 @@ internal static class HealthEndpoints
             retryAfter: TimeSpan.FromSeconds(5));
     }
 
+    /// <summary><see cref="Checks"/>: each readiness check and what it said ("ok"); null for liveness.</summary>
     private sealed record HealthStatusResponse(string Status, IReadOnlyDictionary<string, string>? Checks);
 }

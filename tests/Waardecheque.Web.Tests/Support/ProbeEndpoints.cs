@@ -15,7 +15,8 @@ public sealed class ProbeEndpoints : IEndpointModule
 
     public void Map(IEndpointRouteBuilder endpoints)
     {
-        var probe = endpoints.MapGroup("/probe");
+        // Test-only routes: not part of the contract, so not in the OpenAPI document (docs/openapi-v1.json).
+        var probe = endpoints.MapGroup("/probe").ExcludeFromDescription();
         probe.MapGet("/rule-exception", () =>
         {
             throw new ApiProblemException(422, "target_exceeded", "Dit idee heeft nog maar € 2,50 nodig.",

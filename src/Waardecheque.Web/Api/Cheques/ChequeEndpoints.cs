@@ -2,12 +2,14 @@ using Wolverine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain;
+using Waardecheque.Domain.Ideas;
 using Waardecheque.ReadModels;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Hosting.OpenApi;
 using Waardecheque.Web.Printing;
 
 namespace Waardecheque.Web.Api.Cheques;
@@ -54,6 +56,7 @@ internal sealed class ChequeEndpoints : IEndpointModule
         api.MapPost("/cheques/{id:guid}/reissue", ReissueAsync)
             .RequireAuthorization(Policies.Admin)
             .WithName("ReissueCheque")
+            .WithLocation()
             .WithSummary("Replaces a cheque with a new code that carries the remaining credit (admin); the old one and its sessions end. " +
                          "The new code is recorded as disclosed to this staff member.")
             .Produces<ReissueResponse>(StatusCodes.Status201Created)
@@ -146,14 +149,15 @@ internal sealed class ChequeEndpoints : IEndpointModule
 
 public sealed record IssueResponse(int Issued, long TotalCents);
 
+[ApiRequest]
 public sealed record BlockRequest(string? Reason);
 
 public sealed record ReissueResponse(Guid ChequeId, string Code);
 
 public sealed record StaffAddress(string Postcode, int Huisnummer, string? Huisletter, string? Toevoeging, string Street, string BuurtCode);
 
-public sealed record StaffChequePledge(Guid IdeaId, string Title, long AmountCents, string State, bool Released);
+public sealed record StaffChequePledge(Guid IdeaId, string Title, long AmountCents, [property: ApiEnum(typeof(IdeaState))] string State, bool Released);
 
-public sealed record StaffChequeResponse(Guid Id, Guid ProgramId, Guid HouseholdId, string State, long ValueCents, long AvailableCents,
+public sealed record StaffChequeResponse(Guid Id, Guid ProgramId, Guid HouseholdId, [property: ApiEnum(typeof(ChequeState))] string State, long ValueCents, long AvailableCents,
     DateTimeOffset IssuedAt, DateTimeOffset? ActivatedAt, Guid? ReplacesChequeId, Guid? ReplacedByChequeId, string? BlockedReason,
     StaffAddress? Address, IReadOnlyList<StaffChequePledge> Pledges);

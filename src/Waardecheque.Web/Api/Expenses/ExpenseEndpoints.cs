@@ -9,6 +9,7 @@ using Waardecheque.Web.Auth;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Hosting.OpenApi;
 
 namespace Waardecheque.Web.Api.Expenses;
 
@@ -26,7 +27,9 @@ internal sealed class ExpenseEndpoints : IEndpointModule
             .RequireAuthorization()
             .WithBodyLimit(Receipts.MaxRequestBytes)
             .Accepts<ExpenseForm>("multipart/form-data")
+            .WithFilePart("receipt", Receipts.MediaTypes)
             .WithName("SubmitExpense")
+            .WithLocation()
             .WithSummary("The initiator submits an expense of a funded idea (multipart: amountCents, payee, description, receipt: a PDF, " +
                          "JPEG or PNG of at most 8 MB). A connector adds the form fields onBehalf=true and chequeId.")
             .Produces<CreatedExpense>(StatusCodes.Status201Created)
@@ -40,7 +43,7 @@ internal sealed class ExpenseEndpoints : IEndpointModule
             .RequireAuthorization()
             .WithName("GetExpenseReceipt")
             .WithSummary("The receipt file of an expense (staff, or the household that submitted it).")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status200OK, null, Receipts.MediaTypes[0], Receipts.MediaTypes[1..])
             .ProducesAuthProblems()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -166,16 +169,20 @@ internal sealed class ExpenseEndpoints : IEndpointModule
 }
 
 /// <summary>The multipart form of an expense (for the OpenAPI document).</summary>
+/// <summary>The multipart form of an expense, as the OpenAPI document describes it (the endpoint reads the form itself).</summary>
+[ApiRequest]
 public sealed class ExpenseForm
 {
-    public long AmountCents { get; set; }
-    public string Payee { get; set; } = "";
-    public string Description { get; set; } = "";
-    public IFormFile? Receipt { get; set; }
-    public bool? OnBehalf { get; set; }
-    public Guid? ChequeId { get; set; }
+    public required long AmountCents { get; init; }
+    public required string Payee { get; init; }
+    public required string Description { get; init; }
+    /// <summary>A PDF, JPEG or PNG (by its first bytes) of at most 8 MB.</summary>
+    public required IFormFile Receipt { get; init; }
+    public bool? OnBehalf { get; init; }
+    public Guid? ChequeId { get; init; }
 }
 
 public sealed record CreatedExpense(Guid Id, string ReceiptSha256);
 
+[ApiRequest]
 public sealed record PaidRequest(string? Reference);

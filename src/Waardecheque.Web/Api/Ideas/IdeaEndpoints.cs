@@ -9,6 +9,7 @@ using Waardecheque.Web.Auth;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Hosting.OpenApi;
 
 namespace Waardecheque.Web.Api.Ideas;
 
@@ -44,6 +45,7 @@ internal sealed class IdeaEndpoints : IEndpointModule
         api.MapPost("/ideas", ProposeAsync)
             .RequireAuthorization()
             .WithName("ProposeIdea")
+            .WithLocation()
             .WithSummary("A resident proposes an idea for their own street or buurt (a connector: onBehalf + chequeId).")
             .Produces<ProposedIdea>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -226,27 +228,32 @@ internal sealed class IdeaEndpoints : IEndpointModule
     }
 }
 
-public sealed record ScopeRequest(string? Kind, string? BuurtCode, string? Street);
+/// <summary><see cref="Street"/>: for a street idea only.</summary>
+[ApiRequest]
+public sealed record ScopeRequest([property: ApiEnum(typeof(ScopeKind))] string? Kind, string? BuurtCode, string? Street = null);
 
-public sealed record ProposeIdeaRequest(string? Title, string? Description, ScopeRequest? Scope, decimal? TargetCents,
-    DateTimeOffset? Deadline, bool? OnBehalf, Guid? ChequeId);
+[ApiRequest]
+public sealed record ProposeIdeaRequest(string? Title, ScopeRequest? Scope, decimal? TargetCents, DateTimeOffset? Deadline,
+    string? Description = null, bool? OnBehalf = null, Guid? ChequeId = null);
 
-public sealed record ProposedIdea(Guid Id, string State);
+public sealed record ProposedIdea(Guid Id, [property: ApiEnum(typeof(IdeaState))] string State);
 
+[ApiRequest]
 public sealed record ReasonRequest(string? Reason);
 
-public sealed record IdeaStateResponse(Guid Id, string State, long PledgedCents, int Households);
+public sealed record IdeaStateResponse(Guid Id, [property: ApiEnum(typeof(IdeaState))] string State, long PledgedCents, int Households);
 
-public sealed record CompletedIdea(Guid Id, string State, long BudgetCents, long SpentCents, long ReturnedCents);
+public sealed record CompletedIdea(Guid Id, [property: ApiEnum(typeof(IdeaState))] string State, long BudgetCents, long SpentCents, long ReturnedCents);
 
-public sealed record IdeaScope(string Kind, string BuurtCode, string? BuurtName, string? Street)
+/// <summary><see cref="Street"/>: for a street idea only. An idea's buurt is always one of its program's (checked when proposed).</summary>
+public sealed record IdeaScope([property: ApiEnum(typeof(ScopeKind))] string Kind, string BuurtCode, string BuurtName, string? Street)
 {
     public static IdeaScope From(IdeaRow idea, ProgramRow program) =>
-        new(ApiText.State(idea.ScopeKind), idea.BuurtCode, program.BuurtName(idea.BuurtCode), idea.Street);
+        new(ApiText.State(idea.ScopeKind), idea.BuurtCode, program.BuurtName(idea.BuurtCode) ?? idea.BuurtCode, idea.Street);
 }
 
 public sealed record IdeaSummary(Guid Id, string Title, IdeaScope Scope, long TargetCents, long PledgedCents, long ToppedUpCents,
-    int Households, int MinHouseholds, DateTimeOffset Deadline, string State)
+    int Households, int MinHouseholds, DateTimeOffset Deadline, [property: ApiEnum(typeof(IdeaState))] string State)
 {
     public static IdeaSummary From(IdeaRow r, ProgramRow program) => new(r.Id, r.Title, IdeaScope.From(r, program), r.TargetCents,
         r.PledgedCents, r.ToppedUpCents, r.Households, program.Rules.MinHouseholdsPerIdea, r.Deadline, ApiText.State(r.State));
@@ -257,7 +264,7 @@ public sealed record MyPart(bool Initiator, long PledgedCents);
 
 public sealed record IdeaPledge(Guid HouseholdId, Guid ChequeId, long AmountCents, bool Released);
 
-public sealed record IdeaExpense(Guid Id, long AmountCents, string Payee, string Description, string State, DateTimeOffset SubmittedAt,
+public sealed record IdeaExpense(Guid Id, long AmountCents, string Payee, string Description, [property: ApiEnum(typeof(ExpenseState))] string State, DateTimeOffset SubmittedAt,
     bool SubmittedOnBehalf, string? Reason, string? PaymentReference, string ReceiptUrl)
 {
     public static IdeaExpense From(ExpenseRow e) => new(e.Id, e.AmountCents, e.Payee, e.Description, ApiText.State(e.State), e.SubmittedAt,
@@ -265,6 +272,6 @@ public sealed record IdeaExpense(Guid Id, long AmountCents, string Payee, string
 }
 
 public sealed record IdeaDetail(Guid Id, Guid ProgramId, string Title, string Description, IdeaScope Scope, long TargetCents,
-    long PledgedCents, long ToppedUpCents, long StillNeededCents, int Households, int MinHouseholds, DateTimeOffset Deadline, string State,
+    long PledgedCents, long ToppedUpCents, long StillNeededCents, int Households, int MinHouseholds, DateTimeOffset Deadline, [property: ApiEnum(typeof(IdeaState))] string State,
     DateTimeOffset ProposedAt, string? DecisionReason, long SpentCents, long ReturnedCents, MyPart? Mine,
     IReadOnlyList<IdeaPledge>? Pledges, IReadOnlyList<IdeaExpense>? Expenses);

@@ -7,6 +7,7 @@ using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Hosting.OpenApi;
 using Waardecheque.Web.RateLimiting;
 
 namespace Waardecheque.Web.Api.Pledges;
@@ -24,6 +25,7 @@ internal sealed class PledgeEndpoints : IEndpointModule
         api.MapPost("/ideas/{id:guid}/pledges", PledgeAsync)
             .RequireAuthorization()
             .WithName("Pledge")
+            .WithIdempotencyKey()
             .WithSummary("Pledges credit from the household's cheque to an open idea (resident; a connector: onBehalf + chequeId). " +
                          "Send an Idempotency-Key header to make a retry return the first answer instead of pledging twice.")
             .Produces<PledgeResponse>(StatusCodes.Status201Created)
@@ -44,6 +46,7 @@ internal sealed class PledgeEndpoints : IEndpointModule
         api.MapPost("/ideas/{id:guid}/collect", CollectAsync)
             .RequireAuthorization()
             .WithName("CollectCheque")
+            .WithIdempotencyKey()
             .WithSummary("The initiator scans a neighbour's paper cheque into their idea: as much of its credit as the rules allow is " +
                          "pledged (and an unused cheque is activated). Takes an Idempotency-Key like a pledge.")
             .Produces<PledgeResponse>(StatusCodes.Status201Created)
@@ -144,14 +147,16 @@ internal sealed class PledgeEndpoints : IEndpointModule
     }
 }
 
-public sealed record PledgeRequest(decimal? AmountCents, bool? OnBehalf, Guid? ChequeId);
+[ApiRequest]
+public sealed record PledgeRequest(decimal? AmountCents, bool? OnBehalf = null, Guid? ChequeId = null);
 
-public sealed record CollectRequest(string? Code, bool? OnBehalf, Guid? ChequeId);
+[ApiRequest]
+public sealed record CollectRequest(string? Code, bool? OnBehalf = null, Guid? ChequeId = null);
 
 /// <summary>
 /// <see cref="AmountCents"/>: what this request pledged; the idea's totals and state after it; the acting household's
 /// remaining credit (for a collection: the initiator's own cheque, untouched).
 /// </summary>
-public sealed record PledgeResponse(long AmountCents, long PledgedCents, int Households, string State, long AvailableCents);
+public sealed record PledgeResponse(long AmountCents, long PledgedCents, int Households, [property: ApiEnum(typeof(IdeaState))] string State, long AvailableCents);
 
-public sealed record WithdrawResponse(long WithdrawnCents, long PledgedCents, int Households, string State, long AvailableCents);
+public sealed record WithdrawResponse(long WithdrawnCents, long PledgedCents, int Households, [property: ApiEnum(typeof(IdeaState))] string State, long AvailableCents);

@@ -7,6 +7,7 @@ using Waardecheque.Web.Auth;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Hosting.OpenApi;
 
 namespace Waardecheque.Web.Api.Programs;
 
@@ -20,6 +21,7 @@ internal sealed class ProgramEndpoints : IEndpointModule
         api.MapPost("/programs", CreateAsync)
             .RequireAuthorization(Policies.Admin)
             .WithName("CreateProgram")
+            .WithLocation()
             .WithSummary("Sets up a program in Draft (admin). Rules left out take the rule book's defaults.")
             .Produces<CreatedProgram>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -101,18 +103,23 @@ internal sealed class ProgramEndpoints : IEndpointModule
     }
 }
 
+[ApiRequest]
 public sealed record BuurtRequest(string? Code, string? Name);
 
-public sealed record RulesRequest(int? MinHouseholdsPerIdea, decimal? MinPledgeCents, decimal? MaxIdeaTargetCents, bool? Moderation,
-    bool? TopUps, decimal? MaxTopUpCents);
+/// <summary>Every rule is optional: a missing one takes its default (DOMAIN.md "Program rules").</summary>
+[ApiRequest]
+public sealed record RulesRequest(int? MinHouseholdsPerIdea = null, decimal? MinPledgeCents = null, decimal? MaxIdeaTargetCents = null,
+    bool? Moderation = null, bool? TopUps = null, decimal? MaxTopUpCents = null);
 
-public sealed record CreateProgramRequest(string? Name, string? MunicipalityCode, List<BuurtRequest>? Buurten, decimal? ChequeValueCents,
-    DateTimeOffset? OpensAt, DateTimeOffset? ClosesAt, RulesRequest? Rules);
+/// <summary><see cref="ChequeValueCents"/> defaults to 750, <see cref="Rules"/> to the default rules.</summary>
+[ApiRequest]
+public sealed record CreateProgramRequest(string? Name, string? MunicipalityCode, List<BuurtRequest>? Buurten, DateTimeOffset? OpensAt,
+    DateTimeOffset? ClosesAt, decimal? ChequeValueCents = null, RulesRequest? Rules = null);
 
 public sealed record CreatedProgram(Guid Id);
 
 public sealed record ProgramResponse(Guid Id, string Name, string MunicipalityCode, IReadOnlyList<Buurt> Buurten, long ChequeValueCents,
-    DateTimeOffset OpensAt, DateTimeOffset ClosesAt, string State, ProgramRules Rules, DateTimeOffset CreatedAt, int Households, int Cheques)
+    DateTimeOffset OpensAt, DateTimeOffset ClosesAt, [property: ApiEnum(typeof(ProgramState))] string State, ProgramRules Rules, DateTimeOffset CreatedAt, int Households, int Cheques)
 {
     public static ProgramResponse From(ProgramRow p) => new(p.Id, p.Name, p.MunicipalityCode, p.Buurten, p.ChequeValueCents, p.OpensAt,
         p.ClosesAt, ApiText.State(p.State), p.Rules, p.CreatedAt, p.Households, p.Cheques);

@@ -2,11 +2,13 @@ using Wolverine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
+using Waardecheque.Domain.Ideas;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Hosting.OpenApi;
 using Waardecheque.Web.RateLimiting;
 
 namespace Waardecheque.Web.Api.Resident;
@@ -93,20 +95,22 @@ internal sealed class ResidentEndpoints : IEndpointModule
             live.Where(p => p.IdeaState == "Open").Sum(p => p.AmountCents),
             live.Where(p => p.IdeaState is "Funded" or "Completed").Sum(p => p.AmountCents),
             ApiText.State(cheque.EffectiveState),
-            new ResidentHousehold(cheque.Street, cheque.BuurtCode, program.BuurtName(cheque.BuurtCode)),
+            // The import only takes households of the program's buurten, so the name is always there.
+            new ResidentHousehold(cheque.Street, cheque.BuurtCode, program.BuurtName(cheque.BuurtCode) ?? cheque.BuurtCode),
             [.. pledges.Select(p => new ResidentPledge(p.IdeaId, p.Title, p.AmountCents, ApiText.State(p.IdeaState), p.Released))]);
     }
 }
 
-public sealed record ResidentSignInRequest(string? Code, bool? OnBehalf);
+[ApiRequest]
+public sealed record ResidentSignInRequest(string? Code, bool? OnBehalf = null);
 
 /// <summary><see cref="Token"/> is null when a connector signed in on behalf: they go on with their own staff token.</summary>
 public sealed record ResidentSessionResponse(string? Token, DateTimeOffset? ExpiresAt, ResidentChequeResponse Cheque);
 
-public sealed record ResidentHousehold(string Street, string BuurtCode, string? BuurtName);
+public sealed record ResidentHousehold(string Street, string BuurtCode, string BuurtName);
 
 /// <summary>One pledge of the household; <see cref="Released"/>: the idea did not go ahead and the credit came back.</summary>
-public sealed record ResidentPledge(Guid IdeaId, string Title, long AmountCents, string State, bool Released);
+public sealed record ResidentPledge(Guid IdeaId, string Title, long AmountCents, [property: ApiEnum(typeof(IdeaState))] string State, bool Released);
 
 public sealed record ResidentChequeResponse(Guid Id, Guid ProgramId, long ValueCents, long AvailableCents, long PledgedCents,
-    long CommittedCents, string State, ResidentHousehold Household, IReadOnlyList<ResidentPledge> Pledges);
+    long CommittedCents, [property: ApiEnum(typeof(ChequeState))] string State, ResidentHousehold Household, IReadOnlyList<ResidentPledge> Pledges);

@@ -30,8 +30,17 @@ internal sealed class StreamEndpoints : IEndpointModule
                      ?? throw ApiProblemException.NotFound("Deze stroom van gebeurtenissen bestaat niet.");
         return TypedResults.Ok(new StreamResponse(stream.Id, stream.Type, stream.Version, Convert.ToHexStringLower(stream.HeadHash),
             [.. stream.Events.Select(e => new StreamEventResponse(e.Seq, e.Version, e.Type, e.Timestamp, e.Actor, e.CorrelationId,
-                e.CausationId, e.HeadersJson is null ? null : Json(e.HeadersJson),
+                e.CausationId, e.HeadersJson is null ? null : Headers(e.HeadersJson),
                 Json(e.DataJson), Convert.ToHexStringLower(e.Hash)))]));
+    }
+
+    /// <summary>An event's headers as a map of strings: a string value as is, any other JSON value as its JSON text.</summary>
+    private static Dictionary<string, string>? Headers(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != JsonValueKind.Object) return null;
+        return document.RootElement.EnumerateObject().ToDictionary(p => p.Name,
+            p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(), StringComparer.Ordinal);
     }
 
     private static JsonElement Json(string text)
@@ -42,6 +51,6 @@ internal sealed class StreamEndpoints : IEndpointModule
 }
 
 public sealed record StreamEventResponse(long Seq, long Version, string Type, DateTimeOffset Timestamp, string? Actor, string? CorrelationId,
-    string? CausationId, JsonElement? Headers, JsonElement Data, string Hash);
+    string? CausationId, IReadOnlyDictionary<string, string>? Headers, JsonElement Data, string Hash);
 
 public sealed record StreamResponse(Guid StreamId, string? Type, long Version, string HeadHash, IReadOnlyList<StreamEventResponse> Events);
