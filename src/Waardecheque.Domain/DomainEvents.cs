@@ -45,6 +45,8 @@ public static class DomainEvents
         (typeof(TopUpReceived), "top_up_received"),
         (typeof(TopUpTurnedAway), "top_up_turned_away"),
         (typeof(TopUpRefunded), "top_up_refunded"),
+        (typeof(TopUpLapsed), "top_up_lapsed"),
+        (typeof(TopUpRefundFailed), "top_up_refund_failed"),
         (typeof(ExpenseSubmitted), "expense_submitted"),
         (typeof(ExpenseApproved), "expense_approved"),
         (typeof(ExpenseRejected), "expense_rejected"),

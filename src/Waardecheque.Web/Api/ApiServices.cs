@@ -39,12 +39,15 @@ public static class ApiServices
         services.AddSingleton<Receipts>();
         services.AddSingleton<ProgramLetters>();
         services.AddSingleton<ActingResolver>();
+        services.AddSingleton<Waardecheque.Web.TopUps.TopUpCheckouts>();
+        services.AddSingleton<Waardecheque.Web.TopUps.TopUpService>();
         services.AddEndpointModule<ProgramEndpoints>();
         services.AddEndpointModule<HouseholdEndpoints>();
         services.AddEndpointModule<ChequeEndpoints>();
         services.AddEndpointModule<ResidentEndpoints>();
         services.AddEndpointModule<IdeaEndpoints>();
         services.AddEndpointModule<PledgeEndpoints>();
+        services.AddEndpointModule<TopUps.TopUpEndpoints>();
         services.AddEndpointModule<ExpenseEndpoints>();
         services.AddEndpointModule<AuditEndpoints>();
         services.AddEndpointModule<StreamEndpoints>();

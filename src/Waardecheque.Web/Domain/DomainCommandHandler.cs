@@ -61,6 +61,10 @@ public static class DomainCommandHandler
         CancellationToken ct) => rules.RunAsync(session, command, envelope, bus, ct);
     public static Task<CommandDone> Handle(ExpireIdea command, IDocumentSession session, Envelope envelope, IMessageContext bus, CommandRules rules,
         CancellationToken ct) => rules.RunAsync(session, command, envelope, bus, ct);
+    public static Task<CommandDone> Handle(RecordTopUpLapse command, IDocumentSession session, Envelope envelope, IMessageContext bus, CommandRules rules,
+        CancellationToken ct) => rules.RunAsync(session, command, envelope, bus, ct);
+    public static Task<CommandDone> Handle(RecordTopUpRefundFailure command, IDocumentSession session, Envelope envelope, IMessageContext bus, CommandRules rules,
+        CancellationToken ct) => rules.RunAsync(session, command, envelope, bus, ct);
     public static Task<CommandDone> Handle(RecordTopUpPayment command, IDocumentSession session, Envelope envelope, IMessageContext bus, CommandRules rules,
         CancellationToken ct) => rules.RunAsync(session, command, envelope, bus, ct);
     public static Task<CommandDone> Handle(CompleteIdea command, IDocumentSession session, Envelope envelope, IMessageContext bus, CommandRules rules,
