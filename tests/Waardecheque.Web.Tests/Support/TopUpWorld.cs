@@ -23,7 +23,19 @@ public class TopUpWorld : ApiWorld
 
     protected override int? KestrelPort => _port;
 
-    protected override IDictionary<string, string?> ExtraSettings => SettingsFor(_port);
+    /// <summary>True: the app seeds the demo program (Waardecheque:Demo) and the world uses it instead of opening its own.</summary>
+    protected virtual bool Demo => false;
+    public Waardecheque.Web.Demo.DemoSummary? DemoSummary { get; private set; }
+
+    protected override IDictionary<string, string?> ExtraSettings
+    {
+        get
+        {
+            var settings = SettingsFor(_port);
+            if (Demo) settings[WebConfig.Demo] = "true";
+            return settings;
+        }
+    }
 
     /// <summary>Services a test adds (e.g. a hook), after the world's own.</summary>
     public Action<IServiceCollection>? MoreServices { get; init; }
@@ -55,7 +67,13 @@ public class TopUpWorld : ApiWorld
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        ProgramId = await OpenProgramAsync();
+        if (!Demo)
+        {
+            ProgramId = await OpenProgramAsync();
+            return;
+        }
+        DemoSummary = await App.Services.GetRequiredService<Waardecheque.Web.Demo.DemoSeed>().Completed.Task.WaitAsync(TimeSpan.FromSeconds(90));
+        ProgramId = DemoSummary!.ProgramId;
     }
 
     public StripeSandbox Sandbox => App.Services.GetRequiredService<StripeSandbox>();
