@@ -61,7 +61,7 @@ public static class TopUpStates
 public sealed class TopUpService(StoreHolder holder, IWolverineRuntime wolverine, StripePayments stripe, TopUpCheckouts checkouts,
     IConfiguration config, ILogger<TopUpService> log)
 {
-    /// <summary>Top-up ids from (actor, idempotency key): the same key from the same caller is the same top-up.</summary>
+    /// <summary>Top-up ids from (actor, household's cheque, idempotency key): the same key from the same caller is the same top-up.</summary>
     private static readonly Guid KeyNamespace = new("6f1d8f0e-3b7a-4f43-9a51-2c7e4b0d9a11");
 
     private NpgsqlDataSource Db => holder.Store.DataSource;
@@ -76,7 +76,9 @@ public sealed class TopUpService(StoreHolder holder, IWolverineRuntime wolverine
     public async Task<StartedTopUp> StartAsync(Guid ideaId, long amountCents, Acting who, string? idempotencyKey,
         Func<Guid, TopUpReturnUrls>? returnUrls = null, string? email = null, string? correlationId = null, CancellationToken ct = default)
     {
-        var topUpId = idempotencyKey is null ? Guid.CreateVersion7() : DeterministicGuid.Create(KeyNamespace, $"{who.Actor}\u001f{idempotencyKey}");
+        // A connector's key is scoped to the household too: the same key at the walk-in point for two households is two top-ups.
+        var topUpId = idempotencyKey is null ? Guid.CreateVersion7()
+            : DeterministicGuid.Create(KeyNamespace, $"{who.Actor}\u001f{who.ChequeId}\u001f{idempotencyKey}");
         var topUp = await TopUpQueries.GetAsync(Db, topUpId, ct);
         if (topUp is not null && (topUp.IdeaId != ideaId || topUp.AmountCents != amountCents))
             throw ApiProblemException.Conflict(

@@ -72,7 +72,8 @@ public sealed class TopUpTests(TopUpWorld w) : IClassFixture<TopUpWorld>
         Assert.Equal(3, p7.GetProperty("householdsMissing").GetInt32());
         for (var i = 0; i < 3; i++) await ApiWorld.OkJsonAsync(await w.PledgeAsync(idea, residents[i], 300), HttpStatusCode.Created);
         await (await w.StartTopUpAsync(idea, residents[0], 200)).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "target_exceeded");
-        var proposed = await w.ProposeAsync(residents[0], "Nog niet goedgekeurd", ApiWorld.Buurt(ApiWorld.Tuinen), 2000);
+        var proposed = await w.ProposeAsync(await w.ResidentAsync(w.ProgramId, "Rozentuin", 7), "Nog niet goedgekeurd",
+            ApiWorld.Buurt(ApiWorld.Tuinen), 2000);
         await (await w.StartTopUpAsync(proposed, residents[0], 100)).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "idea_not_open");
         await (await w.StartTopUpAsync(Guid.CreateVersion7(), residents[0], 100)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await w.StartTopUpAsync(idea, residents[0], 100, extra: new { amountCents = 100, email = "geen adres" }))
@@ -96,6 +97,37 @@ public sealed class TopUpTests(TopUpWorld w) : IClassFixture<TopUpWorld>
         Assert.Equal(HttpStatusCode.Unauthorized, (await w.StartTopUpAsync(idea, null!, 100)).StatusCode);
         // Staff start one only on behalf of a household.
         await (await w.StartTopUpAsync(idea, w.Moderator, 100)).AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task a_connector_tops_up_on_behalf_and_the_same_key_for_two_households_is_two_top_ups()
+    {
+        var (idea, _) = await w.OpenIdeaAsync(3000);
+        var body = (Guid cheque) => new { amountCents = 200, onBehalf = true, chequeId = cheque };
+        var first = ApiWorld.ChequeOf(w.ProgramId, "Kruidentuin", 1);
+        var second = ApiWorld.ChequeOf(w.ProgramId, "Kruidentuin", 2);
+
+        var a = await ApiWorld.OkJsonAsync(await w.StartTopUpAsync(idea, w.Moderator, 200, "balie-1", body(first)), HttpStatusCode.Created);
+        var b = await ApiWorld.OkJsonAsync(await w.StartTopUpAsync(idea, w.Moderator, 200, "balie-1", body(second)), HttpStatusCode.Created);
+
+        Assert.NotEqual(a.GetProperty("topUpId").GetGuid(), b.GetProperty("topUpId").GetGuid());
+        Assert.Equal(first, await w.ScalarGuidAsync($"select cheque_id from {w.Table("rm_topups")} where id = '{a.GetProperty("topUpId").GetGuid()}'"));
+    }
+
+    [Fact]
+    public async Task a_household_still_sees_its_top_up_after_its_cheque_was_reissued()
+    {
+        var (idea, _) = await w.OpenIdeaAsync(2000);
+        // A household no other test signs in with: its old code stops working here. Own money needs no neighbourhood.
+        var token = await w.ResidentAsync(w.ProgramId, "Rozentuin", 8);
+        var (topUp, _) = await w.StartedAsync(idea, token, 150);
+        var resident = await w.GetJsonAsync("/api/v1/resident/cheque", token);
+
+        var reissued = await w.PostJsonAsync($"/api/v1/cheques/{resident.GetProperty("id").GetGuid()}/reissue", w.Admin, expected: HttpStatusCode.Created);
+        var newToken = (await w.PostJsonAsync("/api/v1/resident/sessions", null, new { code = reissued.GetProperty("code").GetString() }))
+            .GetProperty("token").GetString()!;
+
+        Assert.Equal(HttpStatusCode.OK, (await w.GetAsync($"/api/v1/topups/{topUp}", newToken)).StatusCode);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Waardecheque.Domain;
+using Waardecheque.ReadModels.Queries;
+using Waardecheque.Web.Domain;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Hosting;
@@ -52,11 +54,16 @@ internal sealed class TopUpEndpoints : IEndpointModule
         return Results.Json(new StartTopUpResponse(started.TopUpId, started.CheckoutUrl), statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> GetAsync(Guid id, HttpContext http, TopUpService topUps)
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, TopUpService topUps, StoreHolder holder)
     {
         var topUp = await topUps.GetAsync(id, http.RequestAborted);
-        // A resident sees only their household's top-ups; anyone else's is "not found", not "forbidden" (no probing).
-        var mine = http.User.ChequeId() is { } cheque && topUp is not null && topUp.ChequeId == cheque;
+        // A resident sees their household's top-ups (also those made with a cheque that was reissued since); anyone
+        // else's is "not found", not "forbidden" (no probing).
+        var mine = false;
+        if (topUp is not null && http.User.ChequeId() is { } cheque)
+            mine = topUp.ChequeId == cheque
+                   || (await ChequeQueries.GetAsync(holder.Store.DataSource, cheque, http.RequestAborted))?.HouseholdId is { } household
+                      && household == topUp.HouseholdId;
         if (topUp is null || !(mine || http.User.IsStaff())) throw ApiProblemException.NotFound("Deze inleg bestaat niet.");
         return Results.Ok(TopUpResponse.Of(topUp));
     }
