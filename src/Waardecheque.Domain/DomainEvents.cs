@@ -70,6 +70,7 @@ public static class DomainEvents
         (typeof(ForwardReleasedCredit), "forward_released_credit"),
         (typeof(RefundTopUp), "refund_top_up"),
         (typeof(CheckTopUpRefund), "check_top_up_refund"),
+        (typeof(ExpireTopUpCheckout), "expire_top_up_checkout"),
     ];
 
     public static string AliasOf(Type type) =>

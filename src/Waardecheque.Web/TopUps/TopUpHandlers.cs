@@ -48,3 +48,13 @@ public static class CheckTopUpRefundHandler
 
     public static Task Handle(CheckTopUpRefund message, TopUpRefunds refunds, CancellationToken ct) => refunds.CheckAsync(message, ct);
 }
+
+/// <summary>The checkout of a top-up whose idea failed is closed at Stripe (<see cref="TopUpRefunds.ExpireCheckoutAsync"/>).</summary>
+public static class ExpireTopUpCheckoutHandler
+{
+    public static void Configure(HandlerChain chain) =>
+        chain.OnException(e => e is StripeException or HttpRequestException or TimeoutException or TaskCanceledException)
+            .ScheduleRetry(RefundTopUpHandler.RetryPauses);
+
+    public static Task Handle(ExpireTopUpCheckout message, TopUpRefunds refunds, CancellationToken ct) => refunds.ExpireCheckoutAsync(message, ct);
+}

@@ -33,7 +33,7 @@ internal sealed class NoRefundCallHook : IRefundCallHook
 /// <c>refund.updated</c> webhook; a failed one is tried again later (<see cref="RecordTopUpRefundFailure"/>).
 /// </summary>
 public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWolverineRuntime wolverine, IRefundCallHook hook,
-    IConfiguration config, ILogger<TopUpRefunds> log)
+    TopUpCheckouts checkouts, IConfiguration config, ILogger<TopUpRefunds> log)
 {
     public const string Actor = "system:refunds";
     /// <summary>How long a pending refund may wait for its webhook before Stripe is asked (seconds; default an hour).</summary>
@@ -73,6 +73,26 @@ public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWol
             case "failed" or "canceled": await RecordAsync(new RecordTopUpRefundFailure(message.IdeaId, message.TopUpId, refund.Id), ct); break;
             // pending, requires_action: refund.updated reports how it ends; should it never come, Stripe is asked later
             default: await CheckLaterAsync(new CheckTopUpRefund(message.IdeaId, message.TopUpId, refund.Id)); break;
+        }
+    }
+
+    /// <summary>
+    /// Closes the checkout of a top-up whose idea failed (<see cref="ExpireTopUpCheckout"/>). Stripe answers with the
+    /// expired session and sends <c>checkout.session.expired</c>, which lapses the top-up; a session that was paid or
+    /// had expired already cannot be expired (400) and is left to its own webhook.
+    /// </summary>
+    public async Task ExpireCheckoutAsync(ExpireTopUpCheckout message, CancellationToken ct)
+    {
+        var idea = await LoadIdeaAsync(message.IdeaId, ct);
+        if (idea is null || !idea.TopUps.TryGetValue(message.TopUpId, out var topUp) || topUp.State != TopUpState.Started) return;
+        if (await checkouts.GetAsync(message.TopUpId, ct) is not { SessionId: { } session }) return;   // no checkout was opened
+        try
+        {
+            await stripe.ExpireCheckoutAsync(session, $"wc-expire-{message.TopUpId:N}", ct);
+        }
+        catch (StripeException e) when ((int)e.HttpStatusCode == 400)
+        {
+            log.LogInformation("Checkout {Session} of top-up {TopUpId} was not open any more: {Code}", session, message.TopUpId, e.StripeError?.Code);
         }
     }
 

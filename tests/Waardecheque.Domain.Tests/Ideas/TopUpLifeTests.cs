@@ -155,6 +155,19 @@ public class TopUpLifeTests
         Assert.Empty(RecordTopUpRefundFailureHandler.Handle(new RecordTopUpRefundFailure(idea.Id, topUp, "re_x"), idea, Now));
     }
 
+    [Fact]
+    public void when_an_idea_fails_the_checkouts_still_open_are_closed_and_paid_top_ups_refunded()
+    {
+        var (paid, open) = (Guid.NewGuid(), Guid.NewGuid());
+        var idea = Paid(Started(AnIdea.In(_program).WithTarget(1_000).Open(), paid, 300), paid, 300, "pi_3");
+        idea = Started(idea, open, 200);
+
+        var events = WithdrawIdeaHandlerFor(idea);
+
+        Assert.Equal([new RefundTopUp(idea.Id, paid, 300, "pi_3"), new ExpireTopUpCheckout(idea.Id, open)],
+            events.Messages.Select(m => m.Message).OrderBy(m => m is ExpireTopUpCheckout).ToArray());
+    }
+
     [Theory]
     [InlineData(1, 5)]
     [InlineData(2, 15)]

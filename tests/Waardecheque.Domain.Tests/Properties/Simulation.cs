@@ -202,7 +202,7 @@ public sealed class Simulation
                 Deliver(_world.TakeDue(_now, m => m is ExpireIdea or CloseProgram));
                 break;
             case Act.DeliverMessages:
-                Deliver(_world.TakeDue(_now, m => m is ForwardReleasedCredit or RefundTopUp), s.C);
+                Deliver(_world.TakeDue(_now, m => m is ForwardReleasedCredit or RefundTopUp or ExpireTopUpCheckout), s.C);
                 break;
             case Act.Close when s.C % 10 == 0:
                 Commit(() => CloseProgramHandler.Handle(new CloseProgram(_programId), Program, Ideas.Where(i => !i.IsFinal).ToList(), _now));
@@ -229,6 +229,9 @@ public sealed class Simulation
                     break;
                 case RefundTopUp m:
                     Refund(m, chaos < 0 ? RefundFate.Succeeds : (RefundFate)((chaos + n) % 6));
+                    break;
+                case ExpireTopUpCheckout m:   // the worker closes the checkout; Stripe says so by webhook (unless it was paid)
+                    if (_stripe.Expire(m.TopUpId)) _webhooks.Add(new RecordTopUpLapse(m.IdeaId, m.TopUpId, TopUpLapse.Expired));
                     break;
                 default:
                     throw new InvalidOperationException($"No one handles {message.GetType().Name}.");
@@ -296,7 +299,7 @@ public sealed class Simulation
     private void Settle()
     {
         _trace.Add("settle");
-        static bool Moving(object m) => m is RefundTopUp or ForwardReleasedCredit;
+        static bool Moving(object m) => m is RefundTopUp or ForwardReleasedCredit or ExpireTopUpCheckout;
         for (var round = 0; round < 50 && (_webhooks.Count > 0 || _world.Outbox.Any(m => Moving(m.Message))); round++)
         {
             DeliverWebhooks(round);
