@@ -71,6 +71,7 @@ public static class DomainEvents
         (typeof(RefundTopUp), "refund_top_up"),
         (typeof(CheckTopUpRefund), "check_top_up_refund"),
         (typeof(ExpireTopUpCheckout), "expire_top_up_checkout"),
+        (typeof(CheckTopUpCheckout), "check_top_up_checkout"),
     ];
 
     public static string AliasOf(Type type) =>

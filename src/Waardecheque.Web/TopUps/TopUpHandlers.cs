@@ -58,3 +58,13 @@ public static class ExpireTopUpCheckoutHandler
 
     public static Task Handle(ExpireTopUpCheckout message, TopUpRefunds refunds, CancellationToken ct) => refunds.ExpireCheckoutAsync(message, ct);
 }
+
+/// <summary>A checkout no webhook settled (<see cref="TopUpRefunds.CheckCheckoutAsync"/>); retried like a refund.</summary>
+public static class CheckTopUpCheckoutHandler
+{
+    public static void Configure(HandlerChain chain) =>
+        chain.OnException(e => e is StripeException or HttpRequestException or TimeoutException or TaskCanceledException)
+            .ScheduleRetry(RefundTopUpHandler.RetryPauses);
+
+    public static Task Handle(CheckTopUpCheckout message, TopUpRefunds refunds, CancellationToken ct) => refunds.CheckCheckoutAsync(message, ct);
+}

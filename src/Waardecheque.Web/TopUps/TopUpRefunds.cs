@@ -39,7 +39,12 @@ public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWol
     /// <summary>How long a pending refund may wait for its webhook before Stripe is asked (seconds; default an hour).</summary>
     public const string CheckAfterSetting = "Waardecheque:Stripe:RefundCheckAfterSeconds";
 
+    /// <summary>How long after its start a top-up's checkout is looked up at Stripe if no webhook settled it (seconds; default an hour).</summary>
+    public const string CheckoutCheckAfterSetting = "Waardecheque:Stripe:CheckoutCheckAfterSeconds";
+
     private TimeSpan CheckAfter => TimeSpan.FromSeconds(config.GetValue(CheckAfterSetting, 3600));
+    private TimeSpan CheckoutCheckAfter => config.GetValue<int?>(CheckoutCheckAfterSetting) is { } s ? TimeSpan.FromSeconds(s)
+        : StartTopUpHandler.DefaultCheckAfter;
 
     public async Task RefundAsync(RefundTopUp message, CancellationToken ct)
     {
@@ -75,6 +80,48 @@ public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWol
             default: await CheckLaterAsync(new CheckTopUpRefund(message.IdeaId, message.TopUpId, refund.Id)); break;
         }
     }
+
+    /// <summary>
+    /// The safety net for a payment whose webhook never came (<see cref="CheckTopUpCheckout"/>): Stripe is asked how the
+    /// checkout ended and the answer goes through the same domain commands as the webhook. A checkout that was recorded
+    /// but whose creation never got its answer stored is asked for again under its idempotency key (Stripe replays it);
+    /// one that never got that far lapses.
+    /// </summary>
+    public async Task CheckCheckoutAsync(CheckTopUpCheckout message, CancellationToken ct)
+    {
+        var idea = await LoadIdeaAsync(message.IdeaId, ct);
+        if (idea is null || !idea.TopUps.TryGetValue(message.TopUpId, out var topUp) || topUp.State != TopUpState.Started) return;
+        var checkout = await checkouts.GetAsync(message.TopUpId, ct);
+        if (checkout is null)
+        {
+            await RecordAsync(new RecordTopUpLapse(message.IdeaId, message.TopUpId, TopUpLapse.Expired), ct);   // Stripe was never asked
+            return;
+        }
+        var session = checkout.SessionId is { } id ? await stripe.GetCheckoutAsync(id, ct)
+            : await stripe.CreateTopUpCheckoutAsync(new TopUpCheckout(message.TopUpId, message.IdeaId, idea.Title, topUp.AmountCents,
+                checkout.SuccessUrl, checkout.CancelUrl, await StartedAtAsync(message.TopUpId, ct), checkout.Email), checkout.IdempotencyKey, ct);
+        if (checkout.SessionId is null) await checkouts.SetSessionAsync(message.TopUpId, session.Id, session.Url, ct);
+        log.LogInformation("Top-up {TopUpId}: no webhook settled checkout {Session}; Stripe says {Status}/{PaymentStatus}",
+            message.TopUpId, session.Id, session.Status, session.PaymentStatus);
+        switch (session.Status, session.PaymentStatus)
+        {
+            case ("complete", "paid"):
+                await RecordAsync(new RecordTopUpPayment(message.IdeaId, message.TopUpId, session.AmountTotal ?? 0, session.PaymentIntentId ?? session.Id), ct);
+                break;
+            case ("expired", _):
+                await RecordAsync(new RecordTopUpLapse(message.IdeaId, message.TopUpId, TopUpLapse.Expired), ct);
+                break;
+            default:   // still open, or a delayed payment method not settled yet
+                await new MessageBus(wolverine).ScheduleAsync(message, CheckoutCheckAfter);
+                break;
+        }
+    }
+
+    /// <summary>The top-up's start time (as <see cref="TopUpService"/> sent it): the checkout's expiry is derived from it, so a
+    /// replay sends the same parameters.</summary>
+    private async Task<DateTimeOffset> StartedAtAsync(Guid topUpId, CancellationToken ct) =>
+        (await ReadModels.Queries.TopUpQueries.GetAsync(holder.Store.DataSource, topUpId, ct))?.StartedAt
+        ?? throw new RefundImpossible($"Top-up {topUpId} has no row in rm_topups.");
 
     /// <summary>
     /// Closes the checkout of a top-up whose idea failed (<see cref="ExpireTopUpCheckout"/>). Stripe answers with the

@@ -86,7 +86,8 @@ public sealed class TopUpService(StoreHolder holder, IWolverineRuntime wolverine
         if (topUp is null)
         {
             var headers = idempotencyKey is null ? null : new Dictionary<string, object> { [IdempotentRequests.EventHeader] = idempotencyKey };
-            await new MessageBus(wolverine).InvokeCommandAsync(new StartTopUp(ideaId, topUpId, amountCents, who.ChequeId, who.HouseholdId),
+            await new MessageBus(wolverine).InvokeCommandAsync(new StartTopUp(ideaId, topUpId, amountCents, who.ChequeId, who.HouseholdId,
+                    config.GetValue<int?>(TopUpRefunds.CheckoutCheckAfterSetting) is { } s ? TimeSpan.FromSeconds(s) : null),
                 new MessageContext(who.Actor, correlationId, headers), ct);
             topUp = await TopUpQueries.GetAsync(Db, topUpId, ct) ?? throw new InvalidOperationException($"Top-up {topUpId} was not recorded.");
         }

@@ -35,6 +35,18 @@ public class TopUpLifeTests
     }
 
     [Fact]
+    public void a_start_asks_for_a_look_at_stripe_after_the_checkout_had_its_time()
+    {
+        var idea = AnIdea.In(_program).WithTarget(1_000).Open();
+        var topUp = Guid.NewGuid();
+
+        var check = Assert.Single(StartTopUpHandler.Handle(new StartTopUp(idea.Id, topUp, 200), idea, _program, Now).Messages);
+
+        Assert.Equal(new CheckTopUpCheckout(idea.Id, topUp), check.Message);
+        Assert.Equal(Now + StartTopUpHandler.DefaultCheckAfter, check.DueAt);
+    }
+
+    [Fact]
     public void the_same_top_up_started_again_with_another_amount_is_refused()
     {
         var topUp = Guid.NewGuid();

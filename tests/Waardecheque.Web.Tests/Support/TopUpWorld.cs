@@ -23,6 +23,8 @@ public class TopUpWorld : ApiWorld
 
     protected override int? KestrelPort => _port;
 
+    protected virtual IDictionary<string, string?> MoreSettings => new Dictionary<string, string?>();
+
     /// <summary>True: the app seeds the demo program (Waardecheque:Demo) and the world uses it instead of opening its own.</summary>
     protected virtual bool Demo => false;
     public Waardecheque.Web.Demo.DemoSummary? DemoSummary { get; private set; }
@@ -33,6 +35,7 @@ public class TopUpWorld : ApiWorld
         {
             var settings = SettingsFor(_port);
             if (Demo) settings[WebConfig.Demo] = "true";
+            foreach (var (k, v) in MoreSettings) settings[k] = v;
             return settings;
         }
     }
