@@ -38,7 +38,7 @@ public static class TopUpQueries
 
     /// <summary>Paid top-ups still waiting for their refund (for a sweep and for the dashboard).</summary>
     public static Task<IReadOnlyList<TopUpRow>> AwaitingRefundAsync(NpgsqlDataSource db, CancellationToken ct = default) =>
-        ListAsync(db, Select + " where state in ('RefundDue', 'TurnedAway') and $1::int = 0 order by updated_at", 0, ct);
+        ListAsync(db, Select + " where state = any($1) order by updated_at", new[] { "RefundDue", "TurnedAway" }, ct);
 
     private static async Task<IReadOnlyList<TopUpRow>> ListAsync(NpgsqlDataSource db, string sql, object arg, CancellationToken ct)
     {

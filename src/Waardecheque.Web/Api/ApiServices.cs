@@ -45,6 +45,7 @@ public static class ApiServices
         services.AddSingleton<Waardecheque.Web.TopUps.StripeEventInbox>();
         services.AddSingleton<Waardecheque.Web.TopUps.TopUpRefunds>();
         services.TryAddSingleton<Waardecheque.Web.TopUps.IRefundCallHook, Waardecheque.Web.TopUps.NoRefundCallHook>();
+        services.AddHostedService<Waardecheque.Web.TopUps.RefundSweep>();
         services.AddEndpointModule<ProgramEndpoints>();
         services.AddEndpointModule<HouseholdEndpoints>();
         services.AddEndpointModule<ChequeEndpoints>();

@@ -81,6 +81,63 @@ public sealed class RefundRestartTests
         Assert.Equal(1, await CountAsync(database, "select count(*) from stripe_sandbox.idempotency where scope like '%' || $1", key));
     }
 
+    /// <summary>As an older version did: the refund goes to Wolverine's dead letters for a person.</summary>
+    private sealed class DeadLetterRefunds : IRefundCallHook
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task BeforeStripeAsync(RefundTopUp message, string idempotencyKey, CancellationToken ct)
+        {
+            Reached.TrySetResult();
+            throw new RefundImpossible("parked for a person, as before refunds were automated");
+        }
+    }
+
+    [Fact]
+    public async Task a_refund_left_in_the_dead_letters_is_made_once_at_the_next_start()
+    {
+        var hook = new DeadLetterRefunds();
+        var first = new TopUpWorld { MoreServices = s => s.AddSingleton<IRefundCallHook>(hook) };
+        await first.InitializeAsync();
+        var database = first.App.ConnectionString;
+        Guid topUp;
+        string payment;
+        try
+        {
+            var (idea, residents) = await first.OpenIdeaAsync(2000);
+            string checkout;
+            (topUp, checkout) = await first.StartedAsync(idea, residents[1], 450);
+            await first.PayAsync(checkout);
+            await first.WaitForAsync(topUp, "paid");
+            payment = await first.PaymentOfAsync(topUp);
+            await first.PostJsonAsync($"/api/v1/ideas/{idea}/withdraw", residents[0]);
+            await hook.Reached.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            await Task.Delay(500);
+            Assert.Equal("refunding", (await first.TopUpAsync(topUp)).GetProperty("state").GetString());
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+        Assert.True(await CountAsync(database, "select count(*) from wolverine_dead_letters where message_type = $1", "refund_top_up") >= 1);
+
+        var port = TestApp.FreePort();
+        await using var second = TestApp.StartOn(database, TopUpWorld.SettingsFor(port), TopUpWorld.FastSandbox, port);
+        using var client = second.CreateClient();
+        client.DefaultRequestHeaders.Authorization =
+            new AuthenticationHeaderValue("Bearer", await client.SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword));
+        var until = DateTime.UtcNow.AddSeconds(60);
+        string? state;
+        do
+        {
+            await Task.Delay(200);
+            state = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/topups/{topUp}")).RootElement.GetProperty("state").GetString();
+        } while (state != "refunded" && DateTime.UtcNow < until);
+
+        Assert.Equal("refunded", state);
+        Assert.Equal(1, await CountAsync(database, "select count(*) from stripe_sandbox.objects where type = 'refund' and data->>'payment_intent' = $1", payment));
+    }
+
     private static async Task<long> CountAsync(string database, string sql, string arg)
     {
         await using var db = new Npgsql.NpgsqlConnection(database);
