@@ -235,6 +235,11 @@ public sealed class TopUpTests(TopUpWorld w) : IClassFixture<TopUpWorld>
         Assert.Equal(1, await w.SandboxRefundsAsync(await w.PaymentOfAsync(paid)));
         var audit = await w.GetJsonAsync($"/api/v1/programs/{w.ProgramId}/audit", w.Auditor);
         Assert.True(audit.GetProperty("refundedCents").GetInt64() >= 500);
+        var byIdea = audit.GetProperty("byIdea").EnumerateArray().Single(i => i.GetProperty("ideaId").GetGuid() == idea);
+        Assert.Equal((500L, 500L), (byIdea.GetProperty("toppedUpCents").GetInt64(), byIdea.GetProperty("refundedCents").GetInt64()));
+        var journal = await (await w.GetAsync($"/api/v1/programs/{w.ProgramId}/journal.csv", w.Auditor)).Content.ReadAsStringAsync();
+        Assert.Contains(journal.Split('\n'), l => l.Contains($"idea:{idea},payments:stripe,500"));
+        Assert.Contains(journal.Split('\n'), l => l.Contains($"payments:stripe,idea:{idea},500"));
         await AssertReconcilesAsync();
     }
 
