@@ -45,6 +45,8 @@ public static class DomainEvents
         (typeof(TopUpReceived), "top_up_received"),
         (typeof(TopUpTurnedAway), "top_up_turned_away"),
         (typeof(TopUpRefunded), "top_up_refunded"),
+        (typeof(TopUpLapsed), "top_up_lapsed"),
+        (typeof(TopUpRefundFailed), "top_up_refund_failed"),
         (typeof(ExpenseSubmitted), "expense_submitted"),
         (typeof(ExpenseApproved), "expense_approved"),
         (typeof(ExpenseRejected), "expense_rejected"),
@@ -67,6 +69,9 @@ public static class DomainEvents
         (typeof(ExpireIdea), "expire_idea"),
         (typeof(ForwardReleasedCredit), "forward_released_credit"),
         (typeof(RefundTopUp), "refund_top_up"),
+        (typeof(CheckTopUpRefund), "check_top_up_refund"),
+        (typeof(ExpireTopUpCheckout), "expire_top_up_checkout"),
+        (typeof(CheckTopUpCheckout), "check_top_up_checkout"),
     ];
 
     public static string AliasOf(Type type) =>

@@ -32,9 +32,16 @@ public sealed class IdeasProjection : ReadModel
             submitted_by_staff_id uuid, state text not null, submitted_at timestamptz not null, decided_by_staff_id uuid,
             reason text, payment_reference text);
         create index if not exists rm_expenses_idea on rm_expenses (idea_id);
+        create table if not exists rm_topups (
+            id uuid primary key, idea_id uuid not null, cheque_id uuid, household_id uuid, amount_cents bigint not null,
+            state text not null, payment_reference text, refund_reference text, refunded_cents bigint not null default 0,
+            failed_refunds int not null default 0, started_at timestamptz not null, updated_at timestamptz not null);
+        create index if not exists rm_topups_idea on rm_topups (idea_id);
+        create index if not exists rm_topups_cheque on rm_topups (cheque_id);
+        create index if not exists rm_topups_payment on rm_topups (payment_reference);
         """;
 
-    public override string ResetSql => "truncate rm_ideas, rm_pledges, rm_expenses";
+    public override string ResetSql => "truncate rm_ideas, rm_pledges, rm_expenses, rm_topups";
 
     internal override void Project(IReadOnlyList<IEvent> events, SqlBatch batch)
     {
@@ -73,9 +80,31 @@ public sealed class IdeasProjection : ReadModel
                 case PledgesReleased r:
                     batch.Add("update rm_pledges set released = true where idea_id = $1", r.IdeaId);
                     batch.Add("update rm_ideas set pledged_cents = 0, topped_up_cents = 0, households = 0 where id = $1", r.IdeaId);
+                    foreach (var topUp in r.TopUpsToRefund) batch.Add(TopUpState, topUp, "RefundDue", r.ReleasedAt);
+                    break;
+                case TopUpStarted t:
+                    batch.Add("""
+                        insert into rm_topups (id, idea_id, cheque_id, household_id, amount_cents, state, started_at, updated_at)
+                        values ($1, $2, $3, $4, $5, 'Started', $6, $6) on conflict (id) do nothing
+                        """, t.TopUpId, t.IdeaId, t.ChequeId, t.HouseholdId, t.AmountCents, t.StartedAt);
                     break;
                 case TopUpReceived t:
                     batch.Add("update rm_ideas set topped_up_cents = topped_up_cents + $2 where id = $1", t.IdeaId, t.AmountCents);
+                    batch.Add("update rm_topups set state = 'Received', payment_reference = $2, updated_at = $3 where id = $1",
+                        t.TopUpId, t.PaymentReference, t.ReceivedAt);
+                    break;
+                case TopUpTurnedAway t:
+                    batch.Add("update rm_topups set state = 'TurnedAway', payment_reference = $2, updated_at = $3 where id = $1",
+                        t.TopUpId, t.PaymentReference, t.At);
+                    break;
+                case TopUpLapsed t: batch.Add(TopUpState, t.TopUpId, t.Outcome.ToString(), t.At); break;
+                case TopUpRefundFailed t:
+                    batch.Add("update rm_topups set failed_refunds = failed_refunds + 1, updated_at = $2 where id = $1", t.TopUpId, t.At);
+                    break;
+                case TopUpRefunded t:
+                    batch.Add("""
+                        update rm_topups set state = 'Refunded', refunded_cents = $2, refund_reference = $3, updated_at = $4 where id = $1
+                        """, t.TopUpId, t.AmountCents, t.RefundReference, t.RefundedAt);
                     break;
                 case ExpenseSubmitted s:
                     batch.Add("""
@@ -98,6 +127,8 @@ public sealed class IdeasProjection : ReadModel
             }
         }
     }
+
+    private const string TopUpState = "update rm_topups set state = $2, updated_at = $3 where id = $1";
 
     private const string SetState = "update rm_ideas set state = $2, decision_reason = coalesce($3, decision_reason) where id = $1";
 

@@ -30,11 +30,18 @@ public sealed record PledgesReleased(Guid IdeaId, ReleaseReason Reason, IReadOnl
     IReadOnlyList<Guid> TopUpsToRefund, long PledgedCents, long ToppedUpCents, DateTimeOffset ReleasedAt);
 
 // ---- Top-ups (own money through Stripe)
-public sealed record TopUpStarted(Guid IdeaId, Guid TopUpId, long AmountCents, DateTimeOffset StartedAt);
+/// <summary>Someone started paying own money toward the idea: nothing counts yet. <see cref="ChequeId"/> and
+/// <see cref="HouseholdId"/> say whose top-up it is (for "Mijn cheque"); null in events written before they were recorded.</summary>
+public sealed record TopUpStarted(Guid IdeaId, Guid TopUpId, long AmountCents, DateTimeOffset StartedAt,
+    Guid? ChequeId = null, Guid? HouseholdId = null);
 public sealed record TopUpReceived(Guid IdeaId, Guid TopUpId, long AmountCents, string PaymentReference, DateTimeOffset ReceivedAt);
 /// <summary>Paid, but it no longer fits (the idea filled up or closed meanwhile): it never counts and is refunded.</summary>
 public sealed record TopUpTurnedAway(Guid IdeaId, Guid TopUpId, long AmountCents, string PaymentReference, string Reason, DateTimeOffset At);
 public sealed record TopUpRefunded(Guid IdeaId, Guid TopUpId, long AmountCents, string RefundReference, DateTimeOffset RefundedAt);
+/// <summary>A started top-up was never paid: its checkout expired, or the (delayed) payment failed. It never counts.</summary>
+public sealed record TopUpLapsed(Guid IdeaId, Guid TopUpId, long AmountCents, TopUpLapse Outcome, DateTimeOffset At);
+/// <summary>Stripe could not carry out refund <see cref="RefundReference"/>: the money is still to be paid back (another try).</summary>
+public sealed record TopUpRefundFailed(Guid IdeaId, Guid TopUpId, long AmountCents, string RefundReference, DateTimeOffset At);
 
 // ---- Expenses of a funded idea
 public sealed record ExpenseSubmitted(Guid IdeaId, Guid ExpenseId, long AmountCents, string Payee, string Description,
@@ -45,8 +52,15 @@ public sealed record ExpensePaid(Guid IdeaId, Guid ExpenseId, long AmountCents, 
 
 public sealed record PledgeLine(Guid ChequeId, Guid HouseholdId, long AmountCents);
 
-public enum TopUpState { Started, Received, TurnedAway, RefundDue, Refunded }
-public sealed record TopUp(Guid TopUpId, long AmountCents, TopUpState State, string? PaymentReference);
+public enum TopUpState { Started, Received, TurnedAway, RefundDue, Refunded, Expired, Failed }
+public enum TopUpLapse { Expired, Failed }
+/// <summary><see cref="FailedRefunds"/>: Stripe refunds that failed (each try after one gets a new idempotency key).</summary>
+public sealed record TopUp(Guid TopUpId, long AmountCents, TopUpState State, string? PaymentReference)
+{
+    public ImmutableHashSet<string> FailedRefunds { get; init; } = [];
+    /// <summary>Paid money that is to go back and has not yet.</summary>
+    public bool AwaitsRefund => State is TopUpState.RefundDue or TopUpState.TurnedAway;
+}
 
 public enum ExpenseState { Submitted, Approved, Rejected, Paid }
 public sealed record Expense(Guid ExpenseId, long AmountCents, string Payee, Guid SubmittedByHouseholdId,
@@ -117,6 +131,14 @@ public sealed record Idea(
         TopUps = TopUps.SetItem(e.TopUpId, new TopUp(e.TopUpId, e.AmountCents, TopUpState.TurnedAway, e.PaymentReference)),
     });
     public Idea Apply(TopUpRefunded e) => Next(this with { TopUps = TopUps.SetItem(e.TopUpId, TopUps[e.TopUpId] with { State = TopUpState.Refunded }) });
+    public Idea Apply(TopUpLapsed e) => Next(this with
+    {
+        TopUps = TopUps.SetItem(e.TopUpId, TopUps[e.TopUpId] with { State = e.Outcome == TopUpLapse.Expired ? TopUpState.Expired : TopUpState.Failed }),
+    });
+    public Idea Apply(TopUpRefundFailed e) => Next(this with
+    {
+        TopUps = TopUps.SetItem(e.TopUpId, TopUps[e.TopUpId] with { FailedRefunds = TopUps[e.TopUpId].FailedRefunds.Add(e.RefundReference) }),
+    });
 
     public Idea Apply(ExpenseSubmitted e) => Next(this with
     {
@@ -169,6 +191,8 @@ public sealed record Idea(
         (not null, TopUpReceived e) => state.Apply(e),
         (not null, TopUpTurnedAway e) => state.Apply(e),
         (not null, TopUpRefunded e) => state.Apply(e),
+        (not null, TopUpLapsed e) => state.Apply(e),
+        (not null, TopUpRefundFailed e) => state.Apply(e),
         (not null, ExpenseSubmitted e) => state.Apply(e),
         (not null, ExpenseApproved e) => state.Apply(e),
         (not null, ExpenseRejected e) => state.Apply(e),

@@ -6,6 +6,12 @@ namespace Waardecheque.Domain.Ideas;
 public sealed record RefundTopUp(Guid IdeaId, Guid TopUpId, long AmountCents, string PaymentReference);
 
 /// <summary>
+/// A top-up still being paid for an idea that failed: its checkout is closed at Stripe so the resident cannot pay any
+/// more (Stripe then reports it expired). Paid in the meantime, it is turned away and refunded like any late payment.
+/// </summary>
+public sealed record ExpireTopUpCheckout(Guid IdeaId, Guid TopUpId);
+
+/// <summary>
 /// All or nothing (DOMAIN.md): an idea that does not go ahead gives every pledge back to its cheque and has every
 /// top-up refunded. Shared by reject, withdraw, expire and program close.
 /// </summary>
@@ -15,6 +21,8 @@ public static class Release
         bool forwardToReplacements = true)
     {
         events.Add(idea.Id, stateEvent);
+        foreach (var started in idea.TopUps.Values.Where(t => t.State == TopUpState.Started))
+            events.Send(new ExpireTopUpCheckout(idea.Id, started.TopUpId));
         var topUps = idea.TopUps.Values.Where(t => t.State == TopUpState.Received).ToList();
         if (idea.Pledges.IsEmpty && topUps.Count == 0) return;
 

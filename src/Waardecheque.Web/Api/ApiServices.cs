@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Waardecheque.Domain;
@@ -39,12 +40,20 @@ public static class ApiServices
         services.AddSingleton<Receipts>();
         services.AddSingleton<ProgramLetters>();
         services.AddSingleton<ActingResolver>();
+        services.AddSingleton<Waardecheque.Web.TopUps.TopUpCheckouts>();
+        services.AddSingleton<Waardecheque.Web.TopUps.TopUpService>();
+        services.AddSingleton<Waardecheque.Web.TopUps.StripeEventInbox>();
+        services.AddSingleton<Waardecheque.Web.TopUps.TopUpRefunds>();
+        services.TryAddSingleton<Waardecheque.Web.TopUps.IRefundCallHook, Waardecheque.Web.TopUps.NoRefundCallHook>();
+        services.AddHostedService<Waardecheque.Web.TopUps.RefundSweep>();
         services.AddEndpointModule<ProgramEndpoints>();
         services.AddEndpointModule<HouseholdEndpoints>();
         services.AddEndpointModule<ChequeEndpoints>();
         services.AddEndpointModule<ResidentEndpoints>();
         services.AddEndpointModule<IdeaEndpoints>();
         services.AddEndpointModule<PledgeEndpoints>();
+        services.AddEndpointModule<TopUps.TopUpEndpoints>();
+        services.AddEndpointModule<TopUps.StripeWebhookEndpoint>();
         services.AddEndpointModule<ExpenseEndpoints>();
         services.AddEndpointModule<AuditEndpoints>();
         services.AddEndpointModule<StreamEndpoints>();

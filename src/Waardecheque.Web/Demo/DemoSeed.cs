@@ -10,6 +10,7 @@ using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
 using Waardecheque.Domain;
 using Waardecheque.ReadModels;
+using Waardecheque.Payments;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Auth;
@@ -64,6 +65,7 @@ internal sealed class DemoSeed(
         {
             await WaitUntilReadyAsync(stoppingToken);
             var summary = await SeedOnceAsync(stoppingToken);
+            if (summary is not null) summary = summary with { TopUpIdea = await OpenIdeaAsync(summary.ProgramId, stoppingToken) };
             if (summary is not null) Print(summary);
             Completed.TrySetResult(summary);
         }
@@ -206,6 +208,13 @@ internal sealed class DemoSeed(
         return programId;
     }
 
+    /// <summary>An open idea to top up in the banner's example (the picnic table when it is still open).</summary>
+    private async Task<(Guid Id, string Title)?> OpenIdeaAsync(Guid programId, CancellationToken ct)
+    {
+        var open = await IdeaQueries.ListAsync(holder.Store.DataSource, programId, new IdeaFilter(States: ["Open"]), ct);
+        return open.Count == 0 ? null : (open[^1].Id, open[^1].Title);
+    }
+
     private static Guid ChequeOf(Guid programId, DemoData.DemoAddress address)
     {
         var household = Household.IdFor(programId, Household.AddressKeyOf(address.Postcode, address.Number, address.Letter, null));
@@ -240,7 +249,7 @@ internal sealed class DemoSeed(
             return new DemoCheque(address.ToString(), code, ChequeUrls.For(baseUrl, code));
         }).ToList();
         return new DemoSummary(programId, seededNow, baseUrl, config[WebConfig.BootstrapAdminEmail], config[WebConfig.BootstrapAdminPassword],
-            cheques);
+            cheques) { StripeSandbox = PaymentsServices.UsesSandbox(config) };
     }
 
     /// <summary>
@@ -264,6 +273,16 @@ internal sealed class DemoSeed(
         text.AppendLine("Residents open a link above (the QR code on their letter); over the API they sign in with the code:");
         text.AppendLine($"  curl -s -X POST {s.BaseUrl}{ApiServices.Prefix}/resident/sessions -H 'Content-Type: application/json' " +
                         $"-d '{{\"code\":\"{s.Cheques[0].Code}\"}}'");
+        text.AppendLine("Top-ups (own money, \"eigen inleg\"): on an open idea's page \"Zelf geld bijleggen\", or over the API with a resident's token:");
+        var idea = s.TopUpIdea is { } open ? open.Id.ToString() : "<ideaId>";
+        if (s.TopUpIdea is { } example) text.AppendLine($"  e.g. \"{example.Title}\" ({example.Id})");
+        text.AppendLine($"  curl -s -X POST {s.BaseUrl}{ApiServices.Prefix}/ideas/{idea}/topups -H 'Authorization: Bearer <token>' " +
+                        "-H 'Content-Type: application/json' -H \"Idempotency-Key: $(uuidgen)\" -d '{\"amountCents\":500}'");
+        text.AppendLine("  then open the checkoutUrl it returns and press \"Betaal ... met iDEAL\"; GET " +
+                        $"{s.BaseUrl}{ApiServices.Prefix}/topups/<topUpId> says \"paid\" and the idea's toppedUpCents grows.");
+        if (s.StripeSandbox)
+            text.AppendLine($"  Payments run in the built-in Stripe sandbox ({s.BaseUrl}/stripe-sandbox; no real money), which delivers its " +
+                            $"signed webhooks to {s.BaseUrl}{PaymentsServices.WebhookPath}.");
         text.AppendLine("================");
         Console.Out.Write(text.ToString());
         Console.Out.Flush();
@@ -273,4 +292,10 @@ internal sealed class DemoSeed(
 public sealed record DemoCheque(string Address, string Code, string Url);
 
 public sealed record DemoSummary(Guid ProgramId, bool SeededNow, string BaseUrl, string? AdminEmail, string? AdminPassword,
-    IReadOnlyList<DemoCheque> Cheques);
+    IReadOnlyList<DemoCheque> Cheques)
+{
+    /// <summary>An open idea for the banner's top-up example, if there is one.</summary>
+    public (Guid Id, string Title)? TopUpIdea { get; init; }
+    /// <summary>True when payments run in the built-in Stripe sandbox (no Stripe key configured).</summary>
+    public bool StripeSandbox { get; init; }
+}

@@ -6,6 +6,7 @@ using Waardecheque.Handlers;
 using Waardecheque.ReadModels;
 using Waardecheque.Web.Database;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.TopUps;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -50,8 +51,9 @@ internal static class CritterStack
         {
             // Tests start the app through WebApplicationFactory, whose entry assembly is the test host's.
             opts.ApplicationAssembly = typeof(WebApp).Assembly;
-            // Our handlers, their clash retries, dead letters and the schedule's polling (Waardecheque.Handlers).
-            opts.UseWaardechequeHandlers();
+            // Our handlers (the domain's commands, and the top-ups' Stripe work), their clash retries, dead letters and
+            // the schedule's polling (Waardecheque.Handlers).
+            opts.UseWaardechequeHandlers(null, [typeof(DomainCommandHandler), .. TopUpHandlerTypes.All]);
             // WolverineStartup starts Wolverine once PostgreSQL has answered; should the database go away in between,
             // a failed migration only logs (the tables are created with IF NOT EXISTS at the next start).
             opts.ResourceMigrationFailureMode = ResourceMigrationFailureMode.ContinueOnFailures;
