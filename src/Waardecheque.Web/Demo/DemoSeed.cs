@@ -161,7 +161,7 @@ internal sealed class DemoSeed(
         }
 
         // Open, with two of the three households it needs.
-        var picnic = await ProposeAsync(Cheque("Rozentuin", 3), "Picknicktafel in de Rozentuin",
+        var picnic = await ProposeAsync(Cheque("Rozentuin", 3), TopUpIdeaTitle,
             "Een stevige houten picknicktafel op het grasveld halverwege de Rozentuin, voor koffie met de buren en verjaardagen buiten.",
             Scope.ForStreet(DemoData.Tuinen, "Rozentuin"), 3000);
         await bus.InvokeCommandAsync(new ApproveIdea(picnic, moderatorId), moderator, ct);
@@ -214,6 +214,24 @@ internal sealed class DemoSeed(
 
     private static MessageContext Resident(Guid chequeId) => new($"cheque:{chequeId}");
 
+    /// <summary>The idea the banner suggests topping up: open, in the Rozentuin, the street of the first printed letter.</summary>
+    public const string TopUpIdeaTitle = "Picknicktafel in de Rozentuin";
+
+    /// <summary>
+    /// How to top up an idea with own money in the demo: the built-in Stripe sandbox (no Stripe key configured) shows a
+    /// test payment page on this app's own address, and no real money moves. Part of the printed banner.
+    /// </summary>
+    public static IReadOnlyList<string> TopUpHelp(DemoSummary s) =>
+    [
+        "Own money (\"Zelf geld bijleggen\", iDEAL through the built-in Stripe sandbox: NO real money moves):",
+        $"  1. Open {s.Cheques[0].Url} ({s.Cheques[0].Address}), then the idea \"{TopUpIdeaTitle}\".",
+        "  2. Under \"Zelf geld bijleggen\" fill in an amount (e.g. 5) and press \"Verder naar betalen\".",
+        $"  3. The sandbox's test payment page opens ({s.BaseUrl}/stripe-sandbox/checkout/...): press \"Betaal € 5,00 met iDEAL\"",
+        "     (or \"Annuleren en terug\": nothing is paid).",
+        "  4. You come back to /inleg/...: it says paid, cancelled or still waiting (\"Opnieuw kijken\"). Once the sandbox's",
+        "     webhook is in, the idea's progress and \"Mijn cheque\" (\"Mijn eigen inleg\") show the money.",
+    ];
+
     private async Task<Guid> EnsureStaffAsync(string email, string password, string role, CancellationToken ct)
     {
         var existing = (await staff.ListAsync(ct)).FirstOrDefault(s => s.Email == email);
@@ -264,6 +282,7 @@ internal sealed class DemoSeed(
         text.AppendLine("Residents open a link above (the QR code on their letter); over the API they sign in with the code:");
         text.AppendLine($"  curl -s -X POST {s.BaseUrl}{ApiServices.Prefix}/resident/sessions -H 'Content-Type: application/json' " +
                         $"-d '{{\"code\":\"{s.Cheques[0].Code}\"}}'");
+        foreach (var line in TopUpHelp(s)) text.AppendLine(line);
         text.AppendLine("================");
         Console.Out.Write(text.ToString());
         Console.Out.Flush();
