@@ -15,7 +15,7 @@ public sealed partial class Texts
                            "Lukt het idee niet, dan krijg je je geld terug.",
             "Do you want to help this idea with your own money? You can, on top of your cheque. You pay with iDEAL. " +
             "If the idea does not make it, you get your money back."),
-        ["topup.amount"] = ("Bedrag in euro", "Amount in euros"),
+        ["topup.amount"] = ("Bedrag dat je zelf betaalt (euro)", "Amount you pay yourself (euros)"),
         ["topup.amount.hint"] = ("Bijvoorbeeld 10 of 12,50. Je kunt hoogstens {0} per keer bijleggen. Dit idee heeft nog {1} nodig.",
             "For example 10 or 12.50. You can add at most {0} at a time. This idea still needs {1}."),
         ["topup.submit"] = ("Verder naar betalen", "Continue to payment"),
