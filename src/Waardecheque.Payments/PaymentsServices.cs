@@ -24,7 +24,8 @@ public static class PaymentsServices
             o.Enabled = UsesSandbox(config);
             o.ConnectionString = config.GetConnectionString(PaymentsConfig.ConnectionStringName) ?? "";
             o.WebhookSecret = NullIfBlank(config[PaymentsConfig.WebhookSecret]);
-            o.WebhookUrl = NullIfBlank(config[PaymentsConfig.SandboxWebhookUrl]);
+            // By default the sandbox delivers to the app's own webhook, so that the demo works end to end on one machine.
+            o.WebhookUrl = NullIfBlank(config[PaymentsConfig.SandboxWebhookUrl]) ?? AppWebhookUrl(config);
         });
         services.AddSingleton<IStripeClient>(sp =>
             StripeClientFactory.Create(Settings(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<ILoggerFactory>()));
@@ -63,9 +64,17 @@ public static class PaymentsServices
         };
     }
 
+    /// <summary>The app's webhook endpoint (API.md "Payments").</summary>
+    public const string WebhookPath = "/api/v1/payments/stripe/webhook";
+
+    /// <summary>Where the sandbox delivers when no <see cref="PaymentsConfig.SandboxWebhookUrl"/> is set: the app itself.</summary>
+    public static string AppWebhookUrl(IConfiguration config) => AppBaseUrl(config) + WebhookPath;
+
+    private static string AppBaseUrl(IConfiguration config) =>
+        (NullIfBlank(config[PaymentsConfig.PublicBaseUrl]) ?? "http://localhost:5063").TrimEnd('/');
+
     /// <summary>The sandbox inside the app: the app's public address plus the sandbox prefix.</summary>
-    private static string SandboxBaseUrl(IConfiguration config) =>
-        (NullIfBlank(config[PaymentsConfig.PublicBaseUrl]) ?? "http://localhost:5063").TrimEnd('/') + SandboxEndpoints.DefaultPrefix;
+    private static string SandboxBaseUrl(IConfiguration config) => AppBaseUrl(config) + SandboxEndpoints.DefaultPrefix;
 
     private static TimeSpan Millis(IConfiguration config, string key, TimeSpan fallback) =>
         config.GetValue<int?>(key) is { } ms ? TimeSpan.FromMilliseconds(ms) : fallback;

@@ -16,9 +16,10 @@ public static class RecordTopUpPaymentHandler
     {
         Rule.Require(idea.TopUps.TryGetValue(cmd.TopUpId, out var topUp), ErrorCodes.NotFound, "Deze inleg is onbekend bij dit idee.");
         var events = new Events();
-        if (topUp!.State != TopUpState.Started) return events;
+        if (topUp!.State is not (TopUpState.Started or TopUpState.Expired or TopUpState.Failed)) return events;   // reported before
 
-        var refusal = Refusal(cmd, topUp, idea, program, now);
+        // Money for a checkout that had lapsed (Stripe says that cannot happen; if it does, it goes back).
+        var refusal = topUp.State == TopUpState.Started ? Refusal(cmd, topUp, idea, program, now) : "De betaling kwam na het verlopen van de inleg.";
         if (refusal is not null)
         {
             events.Add(idea.Id, new TopUpTurnedAway(idea.Id, cmd.TopUpId, cmd.AmountCents, cmd.PaymentReference, refusal, now));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Waardecheque.Messaging;
@@ -41,6 +42,9 @@ public static class ApiServices
         services.AddSingleton<ActingResolver>();
         services.AddSingleton<Waardecheque.Web.TopUps.TopUpCheckouts>();
         services.AddSingleton<Waardecheque.Web.TopUps.TopUpService>();
+        services.AddSingleton<Waardecheque.Web.TopUps.StripeEventInbox>();
+        services.AddSingleton<Waardecheque.Web.TopUps.TopUpRefunds>();
+        services.TryAddSingleton<Waardecheque.Web.TopUps.IRefundCallHook, Waardecheque.Web.TopUps.NoRefundCallHook>();
         services.AddEndpointModule<ProgramEndpoints>();
         services.AddEndpointModule<HouseholdEndpoints>();
         services.AddEndpointModule<ChequeEndpoints>();
@@ -48,6 +52,7 @@ public static class ApiServices
         services.AddEndpointModule<IdeaEndpoints>();
         services.AddEndpointModule<PledgeEndpoints>();
         services.AddEndpointModule<TopUps.TopUpEndpoints>();
+        services.AddEndpointModule<TopUps.StripeWebhookEndpoint>();
         services.AddEndpointModule<ExpenseEndpoints>();
         services.AddEndpointModule<AuditEndpoints>();
         services.AddEndpointModule<StreamEndpoints>();

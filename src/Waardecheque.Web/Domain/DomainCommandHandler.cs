@@ -81,17 +81,7 @@ public static class DomainCommandHandler
         CancellationToken ct) => rules.RunAsync(session, command, envelope, bus, ct);
     public static Task<CommandDone> Handle(MarkExpensePaid command, IDocumentSession session, Envelope envelope, IMessageContext bus, CommandRules rules,
         CancellationToken ct) => rules.RunAsync(session, command, envelope, bus, ct);
-
-    /// <summary>
-    /// A top-up to pay back at Stripe. No worker does that yet: the message waits in Wolverine's dead letters
-    /// (<c>wolverine_dead_letters</c>) for a person, as it waited parked in the old outbox.
-    /// </summary>
-    public static void Handle(RefundTopUp message) => throw new RefundNotAutomated(message);
 }
-
-/// <summary>A refund that a person has to make (see <see cref="DomainCommandHandler"/>).</summary>
-public sealed class RefundNotAutomated(RefundTopUp message)
-    : Exception($"Top-up {message.TopUpId} of idea {message.IdeaId} ({message.AmountCents} cents) is to be refunded by hand."), IPermanentError;
 
 /// <summary>What a command appended and sent (the response of <c>InvokeAsync</c>; not a message, so never routed).</summary>
 public sealed record CommandDone(Events Events);

@@ -22,7 +22,8 @@ public class MoneyIsConservedProperties(ITestOutputHelper output)
         (1, Gen.Constant(Act.Reissue)), (2, Gen.Constant(Act.StartTopUp)), (2, Gen.Constant(Act.PayTopUp)),
         (3, Gen.Constant(Act.SubmitExpense)), (2, Gen.Constant(Act.ApproveExpense)), (1, Gen.Constant(Act.RejectExpense)),
         (1, Gen.Constant(Act.PayExpense)), (2, Gen.Constant(Act.Complete)), (3, Gen.Constant(Act.PassTime)),
-        (2, Gen.Constant(Act.DeliverMessages)), (1, Gen.Constant(Act.Close)));
+        (2, Gen.Constant(Act.DeliverMessages)), (1, Gen.Constant(Act.Close)),
+        (1, Gen.Constant(Act.ExpireCheckout)), (3, Gen.Constant(Act.DeliverWebhooks)), (1, Gen.Constant(Act.ReplayWebhook)));
 
     private static readonly Gen<Step> Steps =
         from act in Acts
@@ -38,7 +39,7 @@ public class MoneyIsConservedProperties(ITestOutputHelper output)
         select (setup, steps);
 
     [Fact]
-    public void whatever_residents_staff_and_the_clock_do_the_money_reconciles_and_no_rule_is_broken()
+    public void whatever_residents_staff_the_clock_and_stripe_do_the_money_reconciles_and_no_rule_is_broken()
     {
         Prop.ForAll(Runs.ToArbitrary(), run =>
             {
@@ -52,7 +53,7 @@ public class MoneyIsConservedProperties(ITestOutputHelper output)
         // The property must have exercised the interesting paths, or passing it would mean little.
         foreach (var e in new[] { "IdeaFunded", "IdeaCompleted", "IdeaExpired", "IdeaRejected", "IdeaWithdrawn", "PledgeWithdrawn",
                      "ProgramClosed", "CreditForwarded", "ChequeReissued", "TopUpReceived", "TopUpTurnedAway", "TopUpRefunded",
-                     "ExpenseApproved", "ExpenseRejected", "ExpensePaid", "PledgesReleased" })
+                     "ExpenseApproved", "ExpenseRejected", "ExpensePaid", "PledgesReleased", "TopUpLapsed", "TopUpRefundFailed" })
             Assert.True(Simulation.Seen.GetValueOrDefault(e) > 0,
                 $"no run produced {e}; seen: {string.Join(", ", Simulation.Seen.OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}"))}");
     }

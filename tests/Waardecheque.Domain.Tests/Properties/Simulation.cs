@@ -11,6 +11,7 @@ public enum Act
 {
     Activate, Propose, Approve, Reject, WithdrawIdea, Pledge, WithdrawPledges, Collect, Block, Reissue,
     StartTopUp, PayTopUp, SubmitExpense, ApproveExpense, RejectExpense, PayExpense, Complete, PassTime, DeliverMessages, Close,
+    ExpireCheckout, DeliverWebhooks, ReplayWebhook,
 }
 
 /// <summary>One random step; A, B and C pick the cheque, idea, amount, ... among what exists at that moment.</summary>
@@ -41,6 +42,10 @@ public sealed class Simulation
     private readonly List<(Guid IdeaId, Guid TopUpId)> _topUps = [];
     private readonly List<(Guid IdeaId, Guid ExpenseId)> _expenses = [];
     private readonly List<string> _trace = [];
+    private readonly FakeStripe _stripe = new();
+    /// <summary>Webhooks Stripe has yet to deliver (in any order, some twice), and every one it ever sent (to replay late).</summary>
+    private readonly List<object> _webhooks = [];
+    private readonly List<object> _sentWebhooks = [];
     private DateTimeOffset _now = Clock.Now;
     private int _ids;
 
@@ -62,6 +67,9 @@ public sealed class Simulation
             Do(step);
             Check(step.ToString());
         }
+        Settle();
+        Check("settling");
+        CheckEveryCentAccounted();
         lock (Seen)
             foreach (var (_, e) in _world.Log) Seen[e.GetType().Name] = Seen.GetValueOrDefault(e.GetType().Name) + 1;
     }
@@ -147,10 +155,26 @@ public sealed class Simulation
                     _topUps.Add((idea.Id, topUp));
                 break;
             case Act.PayTopUp when _topUps.Count > 0:
+                // The resident pays at Stripe; Stripe says so by webhook, at once or later (DeliverWebhooks).
                 var (topUpIdea, topUpId) = _topUps[s.C % _topUps.Count];
-                var toPay = _world.Get<Idea>(topUpIdea);
-                var paid = toPay.TopUps[topUpId].AmountCents;
-                Commit(() => RecordTopUpPaymentHandler.Handle(new RecordTopUpPayment(topUpIdea, topUpId, paid, "pi_" + topUpId), toPay, Program, _now));
+                var paid = _world.Get<Idea>(topUpIdea).TopUps[topUpId].AmountCents;
+                if (_stripe.Pay(topUpId, paid) is { } payment)
+                {
+                    _webhooks.Add(new RecordTopUpPayment(topUpIdea, topUpId, paid, payment));
+                    if (s.A % 2 == 0) DeliverWebhooks(s.B);
+                }
+                break;
+            case Act.ExpireCheckout when _topUps.Count > 0:
+                var (lapseIdea, lapseId) = _topUps[s.C % _topUps.Count];
+                if (_stripe.Expire(lapseId)) _webhooks.Add(new RecordTopUpLapse(lapseIdea, lapseId, s.A % 3 == 0 ? TopUpLapse.Failed : TopUpLapse.Expired));
+                break;
+            case Act.DeliverWebhooks:
+                DeliverWebhooks(s.C);
+                break;
+            case Act.ReplayWebhook when _sentWebhooks.Count > 0:
+                // Stripe delivers at least once, for days: any event may come again.
+                _webhooks.Add(_sentWebhooks[s.C % _sentWebhooks.Count]);
+                if (s.A % 2 == 0) DeliverWebhooks(s.B);
                 break;
             case Act.SubmitExpense when idea is not null:
                 var expense = NewId();
@@ -178,7 +202,7 @@ public sealed class Simulation
                 Deliver(_world.TakeDue(_now, m => m is ExpireIdea or CloseProgram));
                 break;
             case Act.DeliverMessages:
-                Deliver(_world.TakeDue(_now, m => m is ForwardReleasedCredit or RefundTopUp));
+                Deliver(_world.TakeDue(_now, m => m is ForwardReleasedCredit or RefundTopUp), s.C);
                 break;
             case Act.Close when s.C % 10 == 0:
                 Commit(() => CloseProgramHandler.Handle(new CloseProgram(_programId), Program, Ideas.Where(i => !i.IsFinal).ToList(), _now));
@@ -186,10 +210,12 @@ public sealed class Simulation
         }
     }
 
-    private void Deliver(IReadOnlyList<object> messages)
+    private void Deliver(IReadOnlyList<object> messages, int chaos = -1)
     {
+        var n = 0;
         foreach (var message in messages)
         {
+            n++;
             switch (message)
             {
                 case ExpireIdea m:
@@ -201,14 +227,111 @@ public sealed class Simulation
                 case ForwardReleasedCredit m:
                     Commit(() => ForwardReleasedCreditHandler.Handle(m, _world.Get<Cheque>(m.ChequeId), Program, _now));
                     break;
-                case RefundTopUp m:   // the payments worker refunded it at Stripe and reports back
-                    Commit(() => RecordTopUpRefundHandler.Handle(new RecordTopUpRefund(m.IdeaId, m.TopUpId, "re_" + m.TopUpId),
-                        _world.Get<Idea>(m.IdeaId), _now));
+                case RefundTopUp m:
+                    Refund(m, chaos < 0 ? RefundFate.Succeeds : (RefundFate)((chaos + n) % 6));
                     break;
                 default:
                     throw new InvalidOperationException($"No one handles {message.GetType().Name}.");
             }
         }
+    }
+
+    private enum RefundFate { Fails, CrashesBeforeStripe, CrashesAfterStripe, DeliveredTwice, Succeeds, Pending }
+
+    /// <summary>
+    /// What the payments worker (TopUpRefunds) does with a RefundTopUp: nothing when the top-up no longer awaits a refund;
+    /// else a refund at Stripe under the key the top-up's stream gives (RefundKeys), reported back by webhook. Trouble: the
+    /// bank refuses it (refund.failed), the worker dies before or after calling Stripe (the message comes again), the
+    /// message comes twice, the refund stays pending a while (refund.updated later).
+    /// </summary>
+    private void Refund(RefundTopUp m, RefundFate fate)
+    {
+        var topUp = _world.Get<Idea>(m.IdeaId).TopUps[m.TopUpId];
+        if (!topUp.AwaitsRefund) return;
+        if (fate == RefundFate.CrashesBeforeStripe) { _world.Outbox.Add(new OutgoingMessage(m)); return; }
+        var (refundId, status) = _stripe.Refund(m.PaymentReference, RefundKeys.For(topUp), fails: fate == RefundFate.Fails);
+        switch (fate)
+        {
+            case RefundFate.CrashesAfterStripe:
+                _world.Outbox.Add(new OutgoingMessage(m));   // not acknowledged: delivered again, same key
+                break;
+            case RefundFate.DeliveredTwice:
+                _world.Outbox.Add(new OutgoingMessage(m));
+                goto default;
+            case RefundFate.Pending:
+                _webhooks.Add(status == "failed" ? new RecordTopUpRefundFailure(m.IdeaId, m.TopUpId, refundId) : new RecordTopUpRefund(m.IdeaId, m.TopUpId, refundId));
+                break;
+            default:
+                Commit(() => status == "failed"
+                    ? RecordTopUpRefundFailureHandler.Handle(new RecordTopUpRefundFailure(m.IdeaId, m.TopUpId, refundId), _world.Get<Idea>(m.IdeaId), _now)
+                    : RecordTopUpRefundHandler.Handle(new RecordTopUpRefund(m.IdeaId, m.TopUpId, refundId), _world.Get<Idea>(m.IdeaId), _now));
+                if (status == "failed") _webhooks.Add(new RecordTopUpRefundFailure(m.IdeaId, m.TopUpId, refundId));   // refund.failed too
+                break;
+        }
+    }
+
+    /// <summary>Stripe's webhooks, in an order <paramref name="seed"/> picks, some twice; each is handled as the webhook endpoint does.</summary>
+    private void DeliverWebhooks(int seed)
+    {
+        var batch = _webhooks.ToList();
+        _webhooks.Clear();
+        var order = batch.Select((w, i) => (w, key: (i * 7919 + seed) % 101)).OrderBy(x => x.key).Select(x => x.w).ToList();
+        if (seed % 3 == 0 && order.Count > 0) order.Add(order[seed % order.Count]);
+        foreach (var webhook in order)
+        {
+            _sentWebhooks.Add(webhook);
+            _trace.Add($"  webhook {webhook}");
+            switch (webhook)
+            {
+                case RecordTopUpPayment c: Commit(() => RecordTopUpPaymentHandler.Handle(c, _world.Get<Idea>(c.IdeaId), Program, _now)); break;
+                case RecordTopUpLapse c: Commit(() => RecordTopUpLapseHandler.Handle(c, _world.Get<Idea>(c.IdeaId), _now)); break;
+                case RecordTopUpRefund c: Commit(() => RecordTopUpRefundHandler.Handle(c, _world.Get<Idea>(c.IdeaId), _now)); break;
+                case RecordTopUpRefundFailure c: Commit(() => RecordTopUpRefundFailureHandler.Handle(c, _world.Get<Idea>(c.IdeaId), _now)); break;
+            }
+            Check($"webhook {webhook}");
+        }
+    }
+
+    /// <summary>Everything still on its way arrives (time passes, messages and webhooks are delivered) until nothing moves.</summary>
+    private void Settle()
+    {
+        _trace.Add("settle");
+        static bool Moving(object m) => m is RefundTopUp or ForwardReleasedCredit;
+        for (var round = 0; round < 50 && (_webhooks.Count > 0 || _world.Outbox.Any(m => Moving(m.Message))); round++)
+        {
+            DeliverWebhooks(round);
+            _now = _now.AddHours(2);   // past any refund's retry pause
+            Deliver(_world.TakeDue(_now, Moving));
+        }
+        if (_webhooks.Count > 0 || _world.Outbox.Any(m => Moving(m.Message))) Fail("nothing settles: messages or webhooks keep coming");
+    }
+
+    /// <summary>
+    /// Every cent at Stripe is accounted for once everything arrived: no payment refunded more than once; what Stripe
+    /// still holds is exactly what counts toward ideas that did not fail (the journal's payments:stripe account).
+    /// </summary>
+    private void CheckEveryCentAccounted()
+    {
+        var topUps = Ideas.SelectMany(i => i.TopUps.Values.Select(t => (Idea: i, TopUp: t))).ToList();
+        foreach (var (idea, t) in topUps)
+        {
+            var paid = _stripe.PaidFor(t.TopUpId);
+            var refunded = _stripe.RefundedFor(t.TopUpId);
+            if (refunded > paid) Fail($"top-up {t.TopUpId}: refunded {refunded} of {paid} paid");
+            var expected = t.State switch
+            {
+                TopUpState.Received => (paid: t.AmountCents, refunded: 0L),
+                TopUpState.Refunded => (t.AmountCents, t.AmountCents),
+                TopUpState.Started or TopUpState.Expired or TopUpState.Failed => (0L, 0L),
+                _ => (-1L, -1L),   // TurnedAway / RefundDue must have settled
+            };
+            if ((paid, refunded) != expected)
+                Fail($"top-up {t.TopUpId} ({t.State}, idea {idea.State}): Stripe paid {paid}, refunded {refunded}, expected {expected}");
+        }
+        var held = _stripe.HeldCents;
+        var counted = Ideas.Where(i => i.State is IdeaState.Open or IdeaState.Funded or IdeaState.Completed).Sum(i => i.ToppedUpCents);
+        if (held != counted) Fail($"Stripe holds {held}, ideas count {counted} topped up");
+        if (Journal.Balances(_world.Journal).GetValueOrDefault(Accounts.Stripe) != -held) Fail("payments:stripe does not mirror Stripe");
     }
 
     /// <summary>True when committed; a rule saying no is a normal outcome and changes nothing.</summary>
@@ -313,6 +436,44 @@ public sealed class Simulation
         Act.Block or Act.Reissue => true,
         _ => cheque.State == ChequeState.Activated,
     };
+
+    /// <summary>
+    /// Stripe as far as money goes: a checkout is paid once or expires, a refund's idempotency key gives the same refund
+    /// every time it is sent, and a payment cannot be refunded beyond what was paid (Stripe's 400).
+    /// </summary>
+    private sealed class FakeStripe
+    {
+        private readonly Dictionary<Guid, string> _sessions = [];             // top-up -> paid | expired
+        private readonly Dictionary<string, (Guid TopUp, long Amount)> _payments = [];
+        private readonly Dictionary<string, (string Id, string Payment, long Amount, string Status)> _refunds = [];   // by key
+
+        public string? Pay(Guid topUpId, long amount)
+        {
+            if (_sessions.ContainsKey(topUpId)) return null;   // paid or expired: the page no longer takes money
+            _sessions[topUpId] = "paid";
+            var payment = "pi_" + topUpId.ToString("N");
+            _payments[payment] = (topUpId, amount);
+            return payment;
+        }
+
+        public bool Expire(Guid topUpId) => _sessions.TryAdd(topUpId, "expired");
+
+        public (string Id, string Status) Refund(string payment, string key, bool fails)
+        {
+            if (_refunds.TryGetValue(key, out var replay)) return (replay.Id, replay.Status);
+            var (_, amount) = _payments[payment];
+            var left = amount - _refunds.Values.Where(r => r.Payment == payment && r.Status == "succeeded").Sum(r => r.Amount);
+            if (left < amount) throw new InvalidOperationException($"Stripe 400 charge_already_refunded: {payment} refunded twice (key {key})");
+            var refund = ("re_" + _refunds.Count, payment, amount, fails ? "failed" : "succeeded");
+            _refunds[key] = refund;
+            return (refund.Item1, refund.Item4);
+        }
+
+        public long PaidFor(Guid topUpId) => _payments.Values.Where(p => p.TopUp == topUpId).Sum(p => p.Amount);
+        public long RefundedFor(Guid topUpId) =>
+            _refunds.Values.Where(r => r.Status == "succeeded" && _payments[r.Payment].TopUp == topUpId).Sum(r => r.Amount);
+        public long HeldCents => _payments.Values.Sum(p => p.Amount) - _refunds.Values.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
+    }
 
     private static T? Pick<T>(IReadOnlyList<T> items, int index) where T : class => items.Count == 0 ? null : items[index % items.Count];
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

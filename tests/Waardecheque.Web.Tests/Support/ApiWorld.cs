@@ -30,6 +30,8 @@ public abstract class ApiWorld : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
     protected virtual Action<IServiceCollection>? Services => null;
+    /// <summary>A real port for the app (null: in memory); set by a world before <see cref="InitializeAsync"/> starts it.</summary>
+    protected virtual int? KestrelPort => null;
     /// <summary>A fresh database on the cluster every test shares; a drill that stops PostgreSQL brings its own.</summary>
     protected virtual Task<string> CreateDatabaseAsync() => TestDatabase.CreateDatabaseAsync(GetType().Name);
 
@@ -43,7 +45,7 @@ public abstract class ApiWorld : IAsyncLifetime
             [WebConfig.CodeAttemptLimit] = "100000",
         };
         foreach (var (k, v) in ExtraSettings) settings[k] = v;
-        App = TestApp.StartOn(await CreateDatabaseAsync(), settings, Services);
+        App = TestApp.StartOn(await CreateDatabaseAsync(), settings, Services, KestrelPort);
         Client = App.CreateClient();
         Admin = await Client.SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword);
         (Moderator, ModeratorId) = await AddStaffAsync("verbinder@zoetermeer.example", "moderator");

@@ -26,12 +26,28 @@ public sealed class TestApp(string connectionString, IDictionary<string, string?
         StartOn(await TestDatabase.CreateDatabaseAsync(purpose), settings, services);
 
     /// <summary>The app on a database the caller made (e.g. on a <see cref="PrivateCluster"/>), started at once.</summary>
+    /// <param name="kestrelPort">Serve on a real 127.0.0.1 port (Stripe.net and the sandbox's webhooks need one); null: in memory.</param>
     public static TestApp StartOn(string connectionString, IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, int? kestrelPort = null)
     {
         var app = new TestApp(connectionString, settings, services);
-        _ = app.Server; // start now, so startup tasks (schema, bootstrap admin) have run before the first test
+        if (kestrelPort is { } port)
+        {
+            app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port));
+            app.StartServer();
+        }
+        else _ = app.Server; // start now, so startup tasks (schema, bootstrap admin) have run before the first test
         return app;
+    }
+
+    /// <summary>A port free at this moment on 127.0.0.1 (for <see cref="StartOn"/>'s kestrelPort).</summary>
+    public static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     public static Dictionary<string, string?> Settings(string connectionString) => new()

@@ -1,0 +1,88 @@
+using Stripe;
+using Waardecheque.Domain;
+using Waardecheque.Domain.Ideas;
+using Waardecheque.Messaging;
+using Waardecheque.Payments.Gateway;
+using Waardecheque.Web.Domain;
+using Wolverine;
+using Wolverine.Runtime;
+using MessageContext = Waardecheque.Messaging.MessageContext;
+
+namespace Waardecheque.Web.TopUps;
+
+/// <summary>
+/// A hook just before a refund is asked of Stripe: nothing in the app; a test stops the host here to show that a refund
+/// interrupted between recording and calling is made once, with the same idempotency key, after the restart.
+/// </summary>
+public interface IRefundCallHook
+{
+    Task BeforeStripeAsync(RefundTopUp message, string idempotencyKey, CancellationToken ct);
+}
+
+internal sealed class NoRefundCallHook : IRefundCallHook
+{
+    public Task BeforeStripeAsync(RefundTopUp message, string idempotencyKey, CancellationToken ct) => Task.CompletedTask;
+}
+
+/// <summary>
+/// Makes a <see cref="RefundTopUp"/> (sent through Wolverine's durable outbox in the transaction that released the idea
+/// or turned the payment away) happen at Stripe. No database transaction is open while Stripe is called. The idempotency
+/// key comes from the top-up's stream (<see cref="RefundKeys"/>: one per try, a new one only after Stripe reported the
+/// last try failed), so a message delivered twice, a retry after a crash, or a duplicate message all send the same key and
+/// Stripe makes one refund. A refund Stripe answers <c>succeeded</c> is recorded at once; a <c>pending</c> one by the
+/// <c>refund.updated</c> webhook; a failed one is tried again later (<see cref="RecordTopUpRefundFailure"/>).
+/// </summary>
+public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWolverineRuntime wolverine, IRefundCallHook hook,
+    ILogger<TopUpRefunds> log)
+{
+    public const string Actor = "system:refunds";
+
+    public async Task RefundAsync(RefundTopUp message, CancellationToken ct)
+    {
+        var idea = await LoadIdeaAsync(message.IdeaId, ct);
+        if (idea is null || !idea.TopUps.TryGetValue(message.TopUpId, out var topUp))
+            throw new RefundImpossible($"Top-up {message.TopUpId} of idea {message.IdeaId} does not exist.");
+        if (!topUp.AwaitsRefund) return;   // refunded already (a duplicate message), or never paid
+        var key = RefundKeys.For(topUp);
+        await hook.BeforeStripeAsync(message, key, ct);
+
+        Refund refund;
+        try
+        {
+            refund = await stripe.RefundAsync(topUp.PaymentReference!, key, ct: ct);
+        }
+        catch (StripeException e) when (e.StripeError?.Code == "charge_already_refunded")
+        {
+            // Nothing remains to refund at Stripe (refunded by hand in the dashboard, say): the money is back.
+            log.LogWarning("Top-up {TopUpId}: Stripe says payment {Payment} is refunded already; recorded as refunded", topUp.TopUpId, topUp.PaymentReference);
+            await RecordAsync(new RecordTopUpRefund(message.IdeaId, message.TopUpId, $"already-refunded:{topUp.PaymentReference}"), ct);
+            return;
+        }
+        catch (StripeException e) when ((int)e.HttpStatusCode is >= 400 and < 500 and not 409 and not 429)
+        {
+            throw new RefundImpossible($"Stripe refused the refund of top-up {topUp.TopUpId} ({(int)e.HttpStatusCode} {e.StripeError?.Code}).", e);
+        }
+        log.LogInformation("Top-up {TopUpId}: refund {RefundId} is {Status} (key {Key})", topUp.TopUpId, refund.Id, refund.Status, key);
+        switch (refund.Status)
+        {
+            case "succeeded": await RecordAsync(new RecordTopUpRefund(message.IdeaId, message.TopUpId, refund.Id), ct); break;
+            case "failed" or "canceled": await RecordAsync(new RecordTopUpRefundFailure(message.IdeaId, message.TopUpId, refund.Id), ct); break;
+            // pending, requires_action: refund.updated reports how it ends
+        }
+    }
+
+    private Task RecordAsync(object command, CancellationToken ct) =>
+        new MessageBus(wolverine).InvokeCommandAsync(command, MessageContext.System("refunds") with { Actor = Actor }, ct);
+
+    private async Task<Idea?> LoadIdeaAsync(Guid ideaId, CancellationToken ct)
+    {
+        await using var session = holder.Store.LightweightSession();
+        Idea? idea = null;
+        foreach (var e in await session.Events.FetchStreamAsync(ideaId, token: ct))
+            idea = (Idea)DomainEvents.Evolve(typeof(Idea), idea, e.Data);
+        return idea;
+    }
+}
+
+/// <summary>A refund that cannot be made by trying again: it goes to Wolverine's dead letters for a person.</summary>
+public sealed class RefundImpossible(string message, Exception? inner = null) : Exception(message, inner), IPermanentError;
