@@ -43,14 +43,13 @@ public sealed class WaardechequeSite : IAsyncLifetime
     {
         ConnectionString = await TestDatabase.CreateDatabaseAsync("browser");
         // The app's public address is its real one: the built-in Stripe sandbox is reached there (Stripe.net's base
-        // URL, the checkout page's address) and delivers its webhooks there.
+        // URL, the checkout page's address) and delivers its webhooks to the app there (by default).
         var address = $"http://127.0.0.1:{FreePort()}";
         _app = WebApp.Build(["--urls", address, "--environment", "Testing"], builder =>
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Waardecheque"] = ConnectionString,
                 [WebConfig.PublicBaseUrl] = address,
-                ["Waardecheque:Stripe:Sandbox:WebhookUrl"] = address + "/api/v1/payments/stripe/webhook",
                 [WebConfig.BootstrapAdminEmail] = AdminEmail,
                 [WebConfig.BootstrapAdminPassword] = Password,
                 [WebConfig.CodeKey] = CodeKey,
