@@ -17,6 +17,7 @@ using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Health;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.PagesSupport;
 using Waardecheque.Web.Printing;
 
 namespace Waardecheque.Web.Demo;
@@ -223,13 +224,13 @@ internal sealed class DemoSeed(
     /// </summary>
     public static IReadOnlyList<string> TopUpHelp(DemoSummary s) =>
     [
-        "Own money (\"Zelf geld bijleggen\", iDEAL through the built-in Stripe sandbox: NO real money moves):",
+        $"Own money (\"{Texts.Dutch["topup.title"]}\", iDEAL through the built-in Stripe sandbox: NO real money moves):",
         $"  1. Open {s.Cheques[0].Url} ({s.Cheques[0].Address}), then the idea \"{TopUpIdeaTitle}\".",
-        "  2. Under \"Zelf geld bijleggen\" fill in an amount (e.g. 5) and press \"Verder naar betalen\".",
+        $"  2. Under \"{Texts.Dutch["topup.title"]}\" fill in an amount (e.g. 5) and press \"{Texts.Dutch["topup.submit"]}\".",
         $"  3. The sandbox's test payment page opens ({s.BaseUrl}/stripe-sandbox/checkout/...): press \"Betaal € 5,00 met iDEAL\"",
         "     (or \"Annuleren en terug\": nothing is paid).",
-        "  4. You come back to /inleg/...: it says paid, cancelled or still waiting (\"Opnieuw kijken\"). Once the sandbox's",
-        "     webhook is in, the idea's progress and \"Mijn cheque\" (\"Mijn eigen inleg\") show the money.",
+        $"  4. You come back to /inleg/...: it says paid, cancelled or still waiting (\"{Texts.Dutch["topup.return.refresh"]}\"). Once the",
+        $"     sandbox's webhook is in, the idea's progress and \"Mijn cheque\" (\"{Texts.Dutch["mine.topups.title"]}\") show the money.",
     ];
 
     private async Task<Guid> EnsureStaffAsync(string email, string password, string role, CancellationToken ct)
