@@ -10,6 +10,7 @@ using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
 using Waardecheque.Messaging;
 using Waardecheque.ReadModels;
+using Waardecheque.Payments;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Auth;
@@ -65,6 +66,7 @@ internal sealed class DemoSeed(
         {
             await WaitUntilReadyAsync(stoppingToken);
             var summary = await SeedOnceAsync(stoppingToken);
+            if (summary is not null) summary = summary with { TopUpIdea = await OpenIdeaAsync(summary.ProgramId, stoppingToken) };
             if (summary is not null) Print(summary);
             Completed.TrySetResult(summary);
         }
@@ -207,6 +209,13 @@ internal sealed class DemoSeed(
         return programId;
     }
 
+    /// <summary>An open idea to top up in the banner's example (the picnic table when it is still open).</summary>
+    private async Task<(Guid Id, string Title)?> OpenIdeaAsync(Guid programId, CancellationToken ct)
+    {
+        var open = await IdeaQueries.ListAsync(holder.Store.DataSource, programId, new IdeaFilter(States: ["Open"]), ct);
+        return open.Count == 0 ? null : (open[^1].Id, open[^1].Title);
+    }
+
     private static Guid ChequeOf(Guid programId, DemoData.DemoAddress address)
     {
         var household = Household.IdFor(programId, Household.AddressKeyOf(address.Postcode, address.Number, address.Letter, null));
@@ -219,19 +228,32 @@ internal sealed class DemoSeed(
     public const string TopUpIdeaTitle = "Picknicktafel in de Rozentuin";
 
     /// <summary>
-    /// How to top up an idea with own money in the demo: the built-in Stripe sandbox (no Stripe key configured) shows a
-    /// test payment page on this app's own address, and no real money moves. Part of the printed banner.
+    /// How a person tops up an idea with own money in the demo, in the browser: the first printed letter, an open idea
+    /// of its street, the idea page's form, the checkout page (the built-in Stripe sandbox's when no Stripe key is
+    /// configured: no real money moves), the return page. The button and heading names are the pages' own Dutch texts.
     /// </summary>
-    public static IReadOnlyList<string> TopUpHelp(DemoSummary s) =>
-    [
-        $"Own money (\"{Texts.Dutch["topup.title"]}\", iDEAL through the built-in Stripe sandbox: NO real money moves):",
-        $"  1. Open {s.Cheques[0].Url} ({s.Cheques[0].Address}), then the idea \"{TopUpIdeaTitle}\".",
-        $"  2. Under \"{Texts.Dutch["topup.title"]}\" fill in an amount (e.g. 5) and press \"{Texts.Dutch["topup.submit"]}\".",
-        $"  3. The sandbox's test payment page opens ({s.BaseUrl}/stripe-sandbox/checkout/...): press \"Betaal € 5,00 met iDEAL\"",
-        "     (or \"Annuleren en terug\": nothing is paid).",
-        $"  4. You come back to /inleg/...: it says paid, cancelled or still waiting (\"{Texts.Dutch["topup.return.refresh"]}\"). Once the",
-        $"     sandbox's webhook is in, the idea's progress and \"Mijn cheque\" (\"{Texts.Dutch["mine.topups.title"]}\") show the money.",
-    ];
+    public static IReadOnlyList<string> TopUpHelp(DemoSummary s)
+    {
+        var title = s.TopUpIdea?.Title ?? TopUpIdeaTitle;
+        var lines = new List<string>
+        {
+            s.StripeSandbox
+                ? $"Top-ups (own money, \"{Texts.Dutch["topup.title"]}\"; iDEAL in the built-in Stripe sandbox: NO real money moves):"
+                : $"Top-ups (own money, \"{Texts.Dutch["topup.title"]}\"; iDEAL through the configured Stripe account):",
+            $"  1. Open {s.Cheques[0].Url} ({s.Cheques[0].Address}) and pick an open idea under \"{Texts.Dutch["mine.ideas.title"]}\"" +
+                (title == TopUpIdeaTitle ? $", e.g. \"{title}\"." : "."),
+            $"  2. Under \"{Texts.Dutch["topup.title"]}\" fill in an amount (e.g. 5) and press \"{Texts.Dutch["topup.submit"]}\".",
+        };
+        if (s.StripeSandbox)
+        {
+            lines.Add($"  3. The sandbox's test payment page opens ({s.BaseUrl}/stripe-sandbox/checkout/...): press \"Betaal € 5,00 met iDEAL\"");
+            lines.Add("     (or \"Annuleren en terug\": nothing is paid).");
+        }
+        else lines.Add("  3. Pay on Stripe's checkout page.");
+        lines.Add($"  4. You come back to /inleg/...: it says paid, cancelled or still waiting (\"{Texts.Dutch["topup.return.refresh"]}\"). Once the");
+        lines.Add($"     webhook is in, the idea's progress and \"Mijn cheque\" (\"{Texts.Dutch["mine.topups.title"]}\") show the money.");
+        return lines;
+    }
 
     private async Task<Guid> EnsureStaffAsync(string email, string password, string role, CancellationToken ct)
     {
@@ -259,7 +281,7 @@ internal sealed class DemoSeed(
             return new DemoCheque(address.ToString(), code, ChequeUrls.For(baseUrl, code));
         }).ToList();
         return new DemoSummary(programId, seededNow, baseUrl, config[WebConfig.BootstrapAdminEmail], config[WebConfig.BootstrapAdminPassword],
-            cheques);
+            cheques) { StripeSandbox = PaymentsServices.UsesSandbox(config) };
     }
 
     /// <summary>
@@ -284,6 +306,15 @@ internal sealed class DemoSeed(
         text.AppendLine($"  curl -s -X POST {s.BaseUrl}{ApiServices.Prefix}/resident/sessions -H 'Content-Type: application/json' " +
                         $"-d '{{\"code\":\"{s.Cheques[0].Code}\"}}'");
         foreach (var line in TopUpHelp(s)) text.AppendLine(line);
+        var idea = s.TopUpIdea is { } open ? open.Id.ToString() : "<ideaId>";
+        text.AppendLine("  Over the API with a resident's token" + (s.TopUpIdea is { } example ? $" (\"{example.Title}\" is {example.Id}):" : ":"));
+        text.AppendLine($"  curl -s -X POST {s.BaseUrl}{ApiServices.Prefix}/ideas/{idea}/topups -H 'Authorization: Bearer <token>' " +
+                        "-H 'Content-Type: application/json' -H \"Idempotency-Key: $(uuidgen)\" -d '{\"amountCents\":500}'");
+        text.AppendLine("  then open the checkoutUrl it returns and press \"Betaal ... met iDEAL\"; GET " +
+                        $"{s.BaseUrl}{ApiServices.Prefix}/topups/<topUpId> says \"paid\" and the idea's toppedUpCents grows.");
+        if (s.StripeSandbox)
+            text.AppendLine($"  Payments run in the built-in Stripe sandbox ({s.BaseUrl}/stripe-sandbox; no real money), which delivers its " +
+                            $"signed webhooks to {s.BaseUrl}{PaymentsServices.WebhookPath}.");
         text.AppendLine("================");
         Console.Out.Write(text.ToString());
         Console.Out.Flush();
@@ -293,4 +324,10 @@ internal sealed class DemoSeed(
 public sealed record DemoCheque(string Address, string Code, string Url);
 
 public sealed record DemoSummary(Guid ProgramId, bool SeededNow, string BaseUrl, string? AdminEmail, string? AdminPassword,
-    IReadOnlyList<DemoCheque> Cheques);
+    IReadOnlyList<DemoCheque> Cheques)
+{
+    /// <summary>An open idea for the banner's top-up example, if there is one.</summary>
+    public (Guid Id, string Title)? TopUpIdea { get; init; }
+    /// <summary>True when payments run in the built-in Stripe sandbox (no Stripe key configured).</summary>
+    public bool StripeSandbox { get; init; }
+}

@@ -23,25 +23,57 @@ public class TopUpWorld : ApiWorld
 
     protected override int? KestrelPort => _port;
 
-    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    /// <summary>True: the app seeds the demo program (Waardecheque:Demo) and the world uses it instead of opening its own.</summary>
+    protected virtual bool Demo => false;
+    public Waardecheque.Web.Demo.DemoSummary? DemoSummary { get; private set; }
+
+    protected override IDictionary<string, string?> ExtraSettings
     {
-        [WebConfig.PublicBaseUrl] = BaseUrl,
-        [PaymentsConfig.RetryFirstDelayMs] = "5",
-        [PaymentsConfig.RetryMaxDelayMs] = "40",
-        [PaymentsConfig.RetryAttemptTimeoutMs] = "5000",
+        get
+        {
+            var settings = SettingsFor(_port);
+            if (Demo) settings[WebConfig.Demo] = "true";
+            return settings;
+        }
+    }
+
+    /// <summary>Services a test adds (e.g. a hook), after the world's own.</summary>
+    public Action<IServiceCollection>? MoreServices { get; init; }
+
+    protected override Action<IServiceCollection>? Services => s =>
+    {
+        FastSandbox(s);
+        MoreServices?.Invoke(s);
     };
 
-    protected override Action<IServiceCollection>? Services => s => s.PostConfigure<StripeSandboxOptions>(o =>
+    public static void FastSandbox(IServiceCollection s) => s.PostConfigure<StripeSandboxOptions>(o =>
     {
         o.PollInterval = TimeSpan.FromMilliseconds(100);
         o.FirstRedeliveryDelay = TimeSpan.FromMilliseconds(300);
         o.MaxRedeliveryDelay = TimeSpan.FromSeconds(2);
     });
 
+    /// <summary>The settings of a second app process on the same database, on its own port.</summary>
+    public static Dictionary<string, string?> SettingsFor(int port) => new()
+    {
+        [WebConfig.CodeKey] = CodeKey,
+        [WebConfig.CodeAttemptLimit] = "100000",
+        [WebConfig.PublicBaseUrl] = $"http://127.0.0.1:{port}",
+        [PaymentsConfig.RetryFirstDelayMs] = "5",
+        [PaymentsConfig.RetryMaxDelayMs] = "40",
+        [PaymentsConfig.RetryAttemptTimeoutMs] = "5000",
+    };
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        ProgramId = await OpenProgramAsync();
+        if (!Demo)
+        {
+            ProgramId = await OpenProgramAsync();
+            return;
+        }
+        DemoSummary = await App.Services.GetRequiredService<Waardecheque.Web.Demo.DemoSeed>().Completed.Task.WaitAsync(TimeSpan.FromSeconds(90));
+        ProgramId = DemoSummary!.ProgramId;
     }
 
     public StripeSandbox Sandbox => App.Services.GetRequiredService<StripeSandbox>();
