@@ -245,6 +245,25 @@ public sealed partial class TopUpPageTests(TopUpPageWorld w) : IClassFixture<Top
                        "<td class=\"num\">€ 0,00</td><td class=\"num\">€ 8,00</td><td class=\"num\">€ 0,00</td>\\s*<td class=\"num\">€ 8,00</td>", html);
     }
 
+    [Fact]
+    public async Task the_idea_page_lets_its_form_lead_to_the_checkout_and_nowhere_else()
+    {
+        var idea = await w.IdeaAsync("Zitbank bij de bushalte");
+        var browser = await w.BrowserOfAsync("Rozentuin", 2);
+
+        var page = await browser.GetAsync($"/ideeen/{idea}");
+        // Browsers check form-action against the 303 too: the sandbox's origin here, Stripe Checkout's with a real key.
+        Assert.Contains("form-action 'self' https://waardecheque.zoetermeer.example;", page.Headers.GetValues("Content-Security-Policy").Single());
+        var other = await browser.GetAsync("/mijn-cheque");
+        Assert.Contains("form-action 'self';", other.Headers.GetValues("Content-Security-Policy").Single());
+
+        var live = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [PaymentsConfig.SecretKey] = "sk_live_example", ["Waardecheque:PublicBaseUrl"] = "https://waardecheque.zoetermeer.example",
+        }).Build();
+        Assert.Equal("https://checkout.stripe.com", TopUpCheckoutOrigin.Of(live));
+    }
+
     // ---- the form as a browser sends it
 
     private sealed record TopUpForm(string Html, string Antiforgery, string Key);

@@ -16,7 +16,8 @@ namespace Waardecheque.Web.Pages.Resident;
 /// own money ("Zelf geld bijleggen": <see cref="TopUpService.StartAsync"/>, then a 303 to the Stripe Checkout page).
 /// Whether a pledge or top-up is allowed is the domain's answer (P1..P8, maxTopUpCents), shown in its own words.
 /// </summary>
-public sealed class IdeaModel(PageQueries queries, IMessageBus bus, TopUpService topUps, ActingResolver acting) : ResidentPage(queries)
+public sealed class IdeaModel(PageQueries queries, IMessageBus bus, TopUpService topUps, ActingResolver acting, IConfiguration config)
+    : ResidentPage(queries)
 {
     /// <summary>The top-up form's amount input (its id; the error summary links to it).</summary>
     public const string TopUpField = "topup-amount";
@@ -138,6 +139,8 @@ public sealed class IdeaModel(PageQueries queries, IMessageBus bus, TopUpService
             && idea.Scope.Includes(Cheque.Street, Cheque.BuurtCode)
             && (idea.State is "Open" or "Funded" or "Completed" || idea.InitiatorHouseholdId == HouseholdId);
         Idea = visible ? idea : null;
+        // The top-up form is answered with a 303 to the checkout: its origin must be a form target of this page.
+        if (Idea is { State: "Open" }) SecurityHeaders.AllowFormTarget(HttpContext, TopUpCheckoutOrigin.Of(config));
         MyPledgeCents = visible ? await Queries.PledgedByAsync(id, ChequeId, ct) : 0;
         return true;
     }
