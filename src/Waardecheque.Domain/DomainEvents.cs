@@ -69,6 +69,7 @@ public static class DomainEvents
         (typeof(ExpireIdea), "expire_idea"),
         (typeof(ForwardReleasedCredit), "forward_released_credit"),
         (typeof(RefundTopUp), "refund_top_up"),
+        (typeof(CheckTopUpRefund), "check_top_up_refund"),
     ];
 
     public static string AliasOf(Type type) =>

@@ -41,6 +41,12 @@ public static class RecordTopUpRefundFailureHandler
     }
 }
 
+/// <summary>
+/// Ask Stripe how refund <see cref="RefundReference"/> ended: sent (delayed) when Stripe answered <c>pending</c>, in case
+/// its <c>refund.updated</c> webhook never arrives. Whatever the answer, the top-up's stream decides what it still means.
+/// </summary>
+public sealed record CheckTopUpRefund(Guid IdeaId, Guid TopUpId, string RefundReference);
+
 /// <summary>The idempotency key of a top-up's refund at Stripe: one per try, a new try only after Stripe said the last failed.</summary>
 public static class RefundKeys
 {

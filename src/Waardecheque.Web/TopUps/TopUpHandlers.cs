@@ -38,3 +38,13 @@ public static class RefundTopUpHandler
 
     public static Task Handle(RefundTopUp message, TopUpRefunds refunds, CancellationToken ct) => refunds.RefundAsync(message, ct);
 }
+
+/// <summary>A pending refund whose webhook may never have come (<see cref="TopUpRefunds.CheckAsync"/>); retried like a refund.</summary>
+public static class CheckTopUpRefundHandler
+{
+    public static void Configure(HandlerChain chain) =>
+        chain.OnException(e => e is StripeException or HttpRequestException or TimeoutException or TaskCanceledException)
+            .ScheduleRetry(RefundTopUpHandler.RetryPauses);
+
+    public static Task Handle(CheckTopUpRefund message, TopUpRefunds refunds, CancellationToken ct) => refunds.CheckAsync(message, ct);
+}

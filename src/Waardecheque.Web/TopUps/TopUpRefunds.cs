@@ -33,9 +33,13 @@ internal sealed class NoRefundCallHook : IRefundCallHook
 /// <c>refund.updated</c> webhook; a failed one is tried again later (<see cref="RecordTopUpRefundFailure"/>).
 /// </summary>
 public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWolverineRuntime wolverine, IRefundCallHook hook,
-    ILogger<TopUpRefunds> log)
+    IConfiguration config, ILogger<TopUpRefunds> log)
 {
     public const string Actor = "system:refunds";
+    /// <summary>How long a pending refund may wait for its webhook before Stripe is asked (seconds; default an hour).</summary>
+    public const string CheckAfterSetting = "Waardecheque:Stripe:RefundCheckAfterSeconds";
+
+    private TimeSpan CheckAfter => TimeSpan.FromSeconds(config.GetValue(CheckAfterSetting, 3600));
 
     public async Task RefundAsync(RefundTopUp message, CancellationToken ct)
     {
@@ -67,9 +71,28 @@ public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWol
         {
             case "succeeded": await RecordAsync(new RecordTopUpRefund(message.IdeaId, message.TopUpId, refund.Id), ct); break;
             case "failed" or "canceled": await RecordAsync(new RecordTopUpRefundFailure(message.IdeaId, message.TopUpId, refund.Id), ct); break;
-            // pending, requires_action: refund.updated reports how it ends
+            // pending, requires_action: refund.updated reports how it ends; should it never come, Stripe is asked later
+            default: await CheckLaterAsync(new CheckTopUpRefund(message.IdeaId, message.TopUpId, refund.Id)); break;
         }
     }
+
+    /// <summary>The safety net for a pending refund whose webhook never came: ask Stripe how it ended.</summary>
+    public async Task CheckAsync(CheckTopUpRefund message, CancellationToken ct)
+    {
+        var idea = await LoadIdeaAsync(message.IdeaId, ct);
+        if (idea is null || !idea.TopUps.TryGetValue(message.TopUpId, out var topUp) || !topUp.AwaitsRefund) return;
+        if (topUp.FailedRefunds.Contains(message.RefundReference)) return;   // that try failed and a new one runs
+        var refund = await stripe.GetRefundAsync(message.RefundReference, ct);
+        switch (refund.Status)
+        {
+            case "succeeded": await RecordAsync(new RecordTopUpRefund(message.IdeaId, message.TopUpId, refund.Id), ct); break;
+            case "failed" or "canceled": await RecordAsync(new RecordTopUpRefundFailure(message.IdeaId, message.TopUpId, refund.Id), ct); break;
+            default: await CheckLaterAsync(message); break;
+        }
+    }
+
+    private async Task CheckLaterAsync(CheckTopUpRefund message) =>
+        await new MessageBus(wolverine).ScheduleAsync(message, CheckAfter);
 
     private Task RecordAsync(object command, CancellationToken ct) =>
         new MessageBus(wolverine).InvokeCommandAsync(command, MessageContext.System("refunds") with { Actor = Actor }, ct);

@@ -299,6 +299,31 @@ public sealed class TopUpTests(TopUpWorld w) : IClassFixture<TopUpWorld>
         await AssertReconcilesAsync();
     }
 
+    [Fact]
+    public async Task a_pending_refund_whose_webhook_never_comes_is_settled_by_asking_stripe()
+    {
+        var (idea, residents) = await w.OpenIdeaAsync(2000);
+        var (topUp, checkout) = await w.StartedAsync(idea, residents[1], 350);
+        await w.PayAsync(checkout);
+        await w.WaitForAsync(topUp, "paid");
+        w.Sandbox.Chaos.HoldDeliveries();
+        try
+        {
+            await w.PostJsonAsync($"/api/v1/ideas/{idea}/withdraw", residents[0]);
+
+            // No refund.updated arrives; the check a second later (RefundCheckAfterSeconds) asks Stripe.
+            await w.WaitForAsync(topUp, "refunded");
+        }
+        finally
+        {
+            w.Sandbox.Chaos.ReleaseDeliveries();
+        }
+        await Task.Delay(1000);   // the held refund.updated arrives late: nothing changes
+        Assert.Equal(1, await w.SandboxRefundsAsync(await w.PaymentOfAsync(topUp)));
+        Assert.Equal(1, await w.ScalarAsync($"select count(*) from {w.Table("mt_events")} where stream_id = $1 and type = 'top_up_refunded'", idea));
+        await AssertReconcilesAsync();
+    }
+
     private async Task<string> WaitForEventAsync(string type, string sessionId)
     {
         var until = DateTime.UtcNow.AddSeconds(10);

@@ -62,6 +62,7 @@ public class TopUpWorld : ApiWorld
         [PaymentsConfig.RetryFirstDelayMs] = "5",
         [PaymentsConfig.RetryMaxDelayMs] = "40",
         [PaymentsConfig.RetryAttemptTimeoutMs] = "5000",
+        [Waardecheque.Web.TopUps.TopUpRefunds.CheckAfterSetting] = "1",
     };
 
     public override async Task InitializeAsync()
