@@ -18,6 +18,7 @@ using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Health;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.PagesSupport;
 using Waardecheque.Web.Printing;
 
 namespace Waardecheque.Web.Demo;
@@ -163,7 +164,7 @@ internal sealed class DemoSeed(
         }
 
         // Open, with two of the three households it needs.
-        var picnic = await ProposeAsync(Cheque("Rozentuin", 3), "Picknicktafel in de Rozentuin",
+        var picnic = await ProposeAsync(Cheque("Rozentuin", 3), TopUpIdeaTitle,
             "Een stevige houten picknicktafel op het grasveld halverwege de Rozentuin, voor koffie met de buren en verjaardagen buiten.",
             Scope.ForStreet(DemoData.Tuinen, "Rozentuin"), 3000);
         await bus.InvokeCommandAsync(new ApproveIdea(picnic, moderatorId), moderator, ct);
@@ -223,6 +224,37 @@ internal sealed class DemoSeed(
 
     private static MessageContext Resident(Guid chequeId) => new($"cheque:{chequeId}");
 
+    /// <summary>The idea the banner suggests topping up: open, in the Rozentuin, the street of the first printed letter.</summary>
+    public const string TopUpIdeaTitle = "Picknicktafel in de Rozentuin";
+
+    /// <summary>
+    /// How a person tops up an idea with own money in the demo, in the browser: the first printed letter, an open idea
+    /// of its street, the idea page's form, the checkout page (the built-in Stripe sandbox's when no Stripe key is
+    /// configured: no real money moves), the return page. The button and heading names are the pages' own Dutch texts.
+    /// </summary>
+    public static IReadOnlyList<string> TopUpHelp(DemoSummary s)
+    {
+        var title = s.TopUpIdea?.Title ?? TopUpIdeaTitle;
+        var lines = new List<string>
+        {
+            s.StripeSandbox
+                ? $"Top-ups (own money, \"{Texts.Dutch["topup.title"]}\"; iDEAL in the built-in Stripe sandbox: NO real money moves):"
+                : $"Top-ups (own money, \"{Texts.Dutch["topup.title"]}\"; iDEAL through the configured Stripe account):",
+            $"  1. Open {s.Cheques[0].Url} ({s.Cheques[0].Address}) and pick an open idea under \"{Texts.Dutch["mine.ideas.title"]}\"" +
+                (title == TopUpIdeaTitle ? $", e.g. \"{title}\"." : "."),
+            $"  2. Under \"{Texts.Dutch["topup.title"]}\" fill in an amount (e.g. 5) and press \"{Texts.Dutch["topup.submit"]}\".",
+        };
+        if (s.StripeSandbox)
+        {
+            lines.Add($"  3. The sandbox's test payment page opens ({s.BaseUrl}/stripe-sandbox/checkout/...): press \"Betaal € 5,00 met iDEAL\"");
+            lines.Add("     (or \"Annuleren en terug\": nothing is paid).");
+        }
+        else lines.Add("  3. Pay on Stripe's checkout page.");
+        lines.Add($"  4. You come back to /inleg/...: it says paid, cancelled or still waiting (\"{Texts.Dutch["topup.return.refresh"]}\"). Once the");
+        lines.Add($"     webhook is in, the idea's progress and \"Mijn cheque\" (\"{Texts.Dutch["mine.topups.title"]}\") show the money.");
+        return lines;
+    }
+
     private async Task<Guid> EnsureStaffAsync(string email, string password, string role, CancellationToken ct)
     {
         var existing = (await staff.ListAsync(ct)).FirstOrDefault(s => s.Email == email);
@@ -273,9 +305,9 @@ internal sealed class DemoSeed(
         text.AppendLine("Residents open a link above (the QR code on their letter); over the API they sign in with the code:");
         text.AppendLine($"  curl -s -X POST {s.BaseUrl}{ApiServices.Prefix}/resident/sessions -H 'Content-Type: application/json' " +
                         $"-d '{{\"code\":\"{s.Cheques[0].Code}\"}}'");
-        text.AppendLine("Top-ups (own money, \"eigen inleg\"): on an open idea's page \"Zelf geld bijleggen\", or over the API with a resident's token:");
+        foreach (var line in TopUpHelp(s)) text.AppendLine(line);
         var idea = s.TopUpIdea is { } open ? open.Id.ToString() : "<ideaId>";
-        if (s.TopUpIdea is { } example) text.AppendLine($"  e.g. \"{example.Title}\" ({example.Id})");
+        text.AppendLine("  Over the API with a resident's token" + (s.TopUpIdea is { } example ? $" (\"{example.Title}\" is {example.Id}):" : ":"));
         text.AppendLine($"  curl -s -X POST {s.BaseUrl}{ApiServices.Prefix}/ideas/{idea}/topups -H 'Authorization: Bearer <token>' " +
                         "-H 'Content-Type: application/json' -H \"Idempotency-Key: $(uuidgen)\" -d '{\"amountCents\":500}'");
         text.AppendLine("  then open the checkoutUrl it returns and press \"Betaal ... met iDEAL\"; GET " +

@@ -6,6 +6,7 @@ public sealed partial class Texts
     static Texts()
     {
         foreach (var (key, text) in MunicipalityTexts) All[key] = text;
+        foreach (var (key, text) in TopUpTexts) All[key] = text;
     }
 
     private static readonly Dictionary<string, (string Nl, string En)> MunicipalityTexts = new()

@@ -35,6 +35,8 @@ public sealed partial class Texts
         {
             ErrorCodes.InvalidAmount when e.Details.ContainsKey("minPledgeCents") =>
                 $"Pledge at least {Euros(Cents("minPledgeCents"))}, or everything that is left on your cheque.",
+            ErrorCodes.InvalidAmount when e.Details.ContainsKey("maxTopUpCents") =>
+                $"Add between {Euros(1)} and {Euros(Cents("maxTopUpCents"))}.",
             ErrorCodes.InsufficientCredit => $"Your cheque has {Euros(Cents("availableCents"))} left.",
             ErrorCodes.TargetExceeded => $"This idea still needs {Euros(Cents("stillNeededCents"))}.",
             ErrorCodes.NeedsMoreNeighbours =>

@@ -17,6 +17,9 @@ public abstract class WcPageModel : PageModel
     /// <summary>What went wrong, in plain words (a rule's message or a form problem).</summary>
     public string? Problem { get; set; }
 
+    /// <summary>The id of the input <see cref="Problem"/> is about: the error summary then links to it.</summary>
+    public string? ProblemField { get; set; }
+
     /// <summary>Field errors by input name.</summary>
     public Dictionary<string, string> FieldProblems { get; } = [];
 

@@ -43,11 +43,14 @@ public sealed class WaardechequeSite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateDatabaseAsync("browser");
-        _app = WebApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
+        // The app's public address is its real one: the built-in Stripe sandbox is reached there (Stripe.net's base
+        // URL, the checkout page's address) and delivers its webhooks to the app there (by default).
+        var address = $"http://127.0.0.1:{FreePort()}";
+        _app = WebApp.Build(["--urls", address, "--environment", "Testing"], builder =>
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Waardecheque"] = ConnectionString,
-                [WebConfig.PublicBaseUrl] = "http://127.0.0.1",
+                [WebConfig.PublicBaseUrl] = address,
                 [WebConfig.BootstrapAdminEmail] = AdminEmail,
                 [WebConfig.BootstrapAdminPassword] = Password,
                 [WebConfig.CodeKey] = CodeKey,
@@ -64,6 +67,14 @@ public sealed class WaardechequeSite : IAsyncLifetime
             await Task.Delay(200);
         }
         ModeratorId = await _app.Services.GetRequiredService<StaffAccounts>().CreateAsync(ModeratorEmail, Password, Roles.Moderator);
+    }
+
+    /// <summary>A loopback port nobody listens on now (asked of the OS, then released for the app to take).</summary>
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public async Task DisposeAsync()

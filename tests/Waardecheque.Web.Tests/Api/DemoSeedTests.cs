@@ -50,6 +50,24 @@ public sealed class DemoSeedTests(DemoWorld w) : IClassFixture<DemoWorld>
     }
 
     [Fact]
+    public async Task the_banner_says_how_to_top_up_an_open_idea_in_the_sandbox()
+    {
+        var help = string.Join("\n", DemoSeed.TopUpHelp(w.Summary));
+        Assert.Contains("NO real money moves", help);
+        Assert.Contains(w.Summary.Cheques[0].Url, help);
+        Assert.Contains("\"Zelf geld bijleggen\"", help);
+        Assert.Contains("\"Verder naar betalen\"", help);
+        Assert.Contains($"{w.Summary.BaseUrl}/stripe-sandbox/checkout/", help);
+        Assert.Contains("\"Betaal € 5,00 met iDEAL\"", help);
+        // The idea it names is open, in the street of the first printed letter, and takes € 5 (P6, P7).
+        var ideas = await w.GetJsonAsync($"/api/v1/programs/{w.Summary.ProgramId}/ideas", w.Moderator);
+        var idea = ideas.EnumerateArray().Single(i => i.GetProperty("title").GetString() == DemoSeed.TopUpIdeaTitle);
+        Assert.Equal("open", idea.GetProperty("state").GetString());
+        Assert.StartsWith("Rozentuin", w.Summary.Cheques[0].Address);
+        Assert.True(idea.GetProperty("targetCents").GetInt64() - idea.GetProperty("pledgedCents").GetInt64() - 500 >= 100);
+    }
+
+    [Fact]
     public async Task the_printed_staff_and_resident_logins_work()
     {
         Assert.Equal(5, w.Summary.Cheques.Count);

@@ -43,6 +43,10 @@ public sealed partial class PageClient(HttpClient http)
         return await http.PostAsync(action, new FormUrlEncodedContent(form));
     }
 
+    /// <summary>Posts form fields as they are (the caller brings the antiforgery token, or the target needs none).</summary>
+    public Task<HttpResponseMessage> PostPlainFormAsync(string action, Dictionary<string, string> fields) =>
+        http.PostAsync(action, new FormUrlEncodedContent(fields));
+
     [GeneratedRegex("name=\"__af\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 }

@@ -1,14 +1,19 @@
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.PagesSupport;
+using Waardecheque.Web.TopUps;
 
 namespace Waardecheque.Web.Pages.Resident;
 
-/// <summary><c>/mijn-cheque</c>: credit, what to do next, my pledges and what became of them, ideas in my street and buurt.</summary>
-public sealed class MyChequeModel(PageQueries queries, ISessionTokens sessions) : ResidentPage(queries)
+/// <summary>
+/// <c>/mijn-cheque</c>: credit, what to do next, my pledges and what became of them, my household's own money (top-ups
+/// and their refunds, <see cref="TopUpService.OfHouseholdAsync"/>), ideas in my street and buurt.
+/// </summary>
+public sealed class MyChequeModel(PageQueries queries, ISessionTokens sessions, TopUpService topUps) : ResidentPage(queries)
 {
     public IReadOnlyList<MyPledge> Pledges { get; private set; } = [];
     public IReadOnlyList<IdeaView> Ideas { get; private set; } = [];
+    public IReadOnlyList<TopUpView> TopUps { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -21,6 +26,9 @@ public sealed class MyChequeModel(PageQueries queries, ISessionTokens sessions) 
         Cheque = page.Cheque;
         Pledges = page.Pledges.Where(p => p.IdeaState is not "Open" || !p.Released).ToList();
         Ideas = page.Ideas;
+        var household = await Queries.HouseholdOfAsync(ChequeId, HttpContext.RequestAborted);
+        // The household's, not only this cheque's: a reissued cheque still shows what was paid with the old one.
+        TopUps = household == Guid.Empty ? [] : await topUps.OfHouseholdAsync(household, HttpContext.RequestAborted);
         return Page();
     }
 }
