@@ -28,6 +28,16 @@ public sealed class CommandBus(IDocumentStore store, NpgsqlDataSource db, Handle
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger<CommandBus>.Instance;
 
+    /// <summary>
+    /// Which stream an aggregate names for a parameter the command does not name (an idea's or a cheque's program):
+    /// learnt from earlier loads, so the next command on the same idea fetches the program in its FIRST round trip
+    /// instead of a second one. Those links never change (an idea stays in its program); a wrong or missing guess
+    /// only costs the second round trip it saves, and a guessed stream no parameter used is dropped before the
+    /// read-stream check. Bounded: emptied when it grows past <see cref="MaxLinks"/>.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(Guid From, Type To), Guid> _links = new();
+    private const int MaxLinks = 100_000;
+
     public IDocumentStore Store => store;
     /// <summary>The app's pool (search_path = the store's schema), for the outbox worker and list loaders.</summary>
     public NpgsqlDataSource DataSource => db;
@@ -138,7 +148,8 @@ public sealed class CommandBus(IDocumentStore store, NpgsqlDataSource db, Handle
 
         // One round trip for all the handler will load, as far as it is known up front (the loop below loads the rest).
         var streams = new Dictionary<Guid, LoadedStream>();
-        await StreamLoads.LoadAsync(session, FirstFetch(handler, command, lockFirst), streams, ct);
+        var guessed = new HashSet<Guid>();
+        await StreamLoads.LoadAsync(session, FirstFetch(handler, command, lockFirst, guessed), streams, ct);
 
         var args = new object?[handler.Parameters.Count + 1];
         args[0] = command;
@@ -155,6 +166,12 @@ public sealed class CommandBus(IDocumentStore store, NpgsqlDataSource db, Handle
                 _ => throw new InvalidOperationException(p.Kind.ToString()),
             };
         }
+
+        // A guessed stream that no parameter took is not part of this command: it is neither re-checked nor written.
+        foreach (var id in guessed)
+            if (streams[id].Aggregate is not { } aggregate
+                || !args.Any(a => ReferenceEquals(a, aggregate) || (a is System.Collections.IList list && list.Contains(aggregate))))
+                streams.Remove(id);
 
         var result = (Events)handler.Handle.Invoke(null, BindingFlags.DoNotWrapExceptions, null, args, null)!;
 
@@ -199,20 +216,45 @@ public sealed class CommandBus(IDocumentStore store, NpgsqlDataSource db, Handle
     /// aggregates the command names directly. Those named by another aggregate (an idea names its program) follow in a
     /// second round trip.
     /// </summary>
-    private static List<StreamFetch> FirstFetch(HandlerDescriptor handler, object command, IReadOnlyDictionary<Guid, Type> lockFirst)
+    private List<StreamFetch> FirstFetch(HandlerDescriptor handler, object command, IReadOnlyDictionary<Guid, Type> lockFirst,
+        HashSet<Guid> guessed)
     {
         var fetches = lockFirst.Select(p => new StreamFetch(p.Value, p.Key, Exclusive: true)).ToList();
         var included = new HashSet<Guid>(lockFirst.Keys);
+        var named = new List<Guid>();
+        var unnamed = new List<Type>();
         foreach (var p in handler.Parameters.Where(p => p.Kind == ParameterKind.Aggregate))
-            if (TryIdFor(p.Type, command, [], out var id) && included.Add(id)) fetches.Add(new StreamFetch(p.Type, id));
+        {
+            if (!TryIdFor(p.Type, command, [], out var id)) unnamed.Add(p.Type);
+            else
+            {
+                named.Add(id);
+                if (included.Add(id)) fetches.Add(new StreamFetch(p.Type, id));
+            }
+        }
+        // The streams named by an aggregate (the program of an idea), as far as earlier loads told.
+        foreach (var type in unnamed)
+            foreach (var from in named)
+                if (_links.TryGetValue((from, type), out var guess) && included.Add(guess))
+                {
+                    fetches.Add(new StreamFetch(type, guess));
+                    guessed.Add(guess);
+                    break;
+                }
         return fetches;
     }
 
     private async Task<object?> LoadOneAsync(IDocumentSession session, HandlerParameter p, object command,
         List<object> loaded, Dictionary<Guid, LoadedStream> streams, CancellationToken ct)
     {
-        if (!TryIdFor(p.Type, command, loaded, out var id))
+        if (!TryIdFor(p.Type, command, loaded, out var id, out var source))
             throw new InvalidOperationException($"{command.GetType().Name} names no {p.Type.Name}Id for its {p.Type.Name}.");
+        if (source != command && id != Guid.Empty && streams.FirstOrDefault(s => ReferenceEquals(s.Value.Aggregate, source)).Key is var from
+            && from != Guid.Empty)
+        {
+            if (_links.Count >= MaxLinks) _links.Clear();
+            _links[(from, p.Type)] = id;
+        }
         if (!streams.ContainsKey(id)) await StreamLoads.LoadAsync(session, [new StreamFetch(p.Type, id)], streams, ct);
         var stream = streams[id];
         if (stream.Aggregate is null)
@@ -237,7 +279,10 @@ public sealed class CommandBus(IDocumentStore store, NpgsqlDataSource db, Handle
     }
 
     /// <summary>The id of an aggregate: <c>{Type}Id</c> on the command, else on an aggregate loaded before it.</summary>
-    private static bool TryIdFor(Type aggregateType, object command, IEnumerable<object> loaded, out Guid id)
+    private static bool TryIdFor(Type aggregateType, object command, IEnumerable<object> loaded, out Guid id) =>
+        TryIdFor(aggregateType, command, loaded, out id, out _);
+
+    private static bool TryIdFor(Type aggregateType, object command, IEnumerable<object> loaded, out Guid id, out object? from)
     {
         var name = aggregateType.Name + "Id";
         foreach (var source in loaded.Prepend(command))
@@ -245,10 +290,12 @@ public sealed class CommandBus(IDocumentStore store, NpgsqlDataSource db, Handle
             if (source.GetType().GetProperty(name)?.GetValue(source) is Guid found)
             {
                 id = found;
+                from = source;
                 return true;
             }
         }
         id = Guid.Empty;
+        from = null;
         return false;
     }
 }
