@@ -153,14 +153,16 @@ public sealed class WaardechequeStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Marten's own pool: the same, but with auto-prepare OFF. Npgsql 10.0.0 can lose track of a statement it
-    /// auto-prepared in a batch whose earlier statement failed (docs/marten-move.md): a failed read-stream check or version
-    /// check in Marten's batch then broke the pooled connection ("bind message supplies 13 parameters, but prepared
-    /// statement "_auto1" requires 1", ProgramCloseTests). Pages keep auto-prepare on their own pool.
+    /// Marten's own pool: the same settings, auto-prepare included. It was OFF under Npgsql 10.0.0, which lost track of
+    /// a statement it was auto-preparing in a batch whose earlier statement failed (a version clash, the read check's
+    /// NOWAIT) and then broke the pooled connection ("prepared statement "_auto2" does not exist", ProgramCloseTests,
+    /// docs/marten-move.md trap 3); that test fails every time on 10.0.0 with it on and passes on 10.0.3. Statements
+    /// prepared once per connection cut PostgreSQL's CPU per pledge by about 40% (docs/benchmarks.md, "Per-pledge cost").
     /// </summary>
     public static NpgsqlDataSource MartenDataSourceFor(string connectionString, string schema)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema, NoResetOnClose = true, MaxAutoPrepare = 0 };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema, NoResetOnClose = true };
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 50;
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 

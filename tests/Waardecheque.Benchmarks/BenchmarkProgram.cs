@@ -13,6 +13,7 @@ public static class BenchmarkProgram
         ["bulk"] = ("100,000 new streams in one BulkStartStreamsAsync vs a plain binary COPY of 100,000 event rows", BulkBenchmark.RunAsync),
         ["verify"] = ("VerifyAsync and a projection replay over 1,000,000 events", VerifyBenchmark.RunAsync),
         ["pledges"] = ("pledges/s of 8 clients over 1,000 ideas through Wolverine vs pgbench one-row inserts", PledgeBenchmark.RunAsync),
+        ["pledge-cost"] = ("what one pledge costs the database: statements, round trips, rows, index entries, WAL and CPU per pledge (load-independent)", PledgeCostBenchmark.RunAsync),
         ["hot-idea"] = ("200 households pledge to one idea at once: outcomes, lost, p99, totals", HotIdeaBenchmark.RunAsync),
         ["issue"] = ("import 100,000 households, then issue their cheques vs a plain binary COPY of 100,000 rows", IssueBenchmark.RunAsync),
         ["cheque-page"] = ("wrk, 16 connections: the resident's /mijn-cheque (cookie from a QR scan) vs /health/live of the same app", ChequePageBenchmark.RunAsync),

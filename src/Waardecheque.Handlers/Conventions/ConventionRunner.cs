@@ -32,7 +32,8 @@ internal static class ConventionRunner
 
         // One round trip for all the rule will load, as far as it is known up front (the loop below loads the rest).
         var streams = new Dictionary<Guid, LoadedStream>();
-        await StreamLoads.LoadAsync(session, FirstFetch(handler, command, exclusive: attempt > 1), streams, ct);
+        var guessed = new HashSet<Guid>();
+        await StreamLoads.LoadAsync(session, FirstFetch(handler, command, exclusive: attempt > 1, guessed), streams, ct);
 
         var args = new object?[handler.Parameters.Count + 1];
         args[0] = command;
@@ -48,6 +49,12 @@ internal static class ConventionRunner
                 _ => throw new InvalidOperationException(p.Kind.ToString()),
             };
         }
+
+        // A guessed stream that no parameter took is not part of this command: it is neither re-checked nor written.
+        foreach (var id in guessed)
+            if (streams[id].Aggregate is not { } aggregate
+                || !args.Any(a => ReferenceEquals(a, aggregate) || (a is System.Collections.IList list && list.Contains(aggregate))))
+                streams.Remove(id);
 
         var result = (Events)handler.Handle.Invoke(null, BindingFlags.DoNotWrapExceptions, null, args, null)!;
 
@@ -79,22 +86,43 @@ internal static class ConventionRunner
         return result;
     }
 
-    /// <summary>What to load in the first round trip: the aggregates the command names directly (locked on a retry).
-    /// Those named by another aggregate (an idea names its program) follow in a second round trip.</summary>
-    private static List<StreamFetch> FirstFetch(PureHandler handler, object command, bool exclusive)
+    /// <summary>What to load in the first round trip: the aggregates the command names directly (locked on a retry),
+    /// and those named by another aggregate (an idea names its program) as far as earlier loads told (<see cref="StreamLinks"/>;
+    /// only read, so never locked). The rest follow in a second round trip.</summary>
+    private static List<StreamFetch> FirstFetch(PureHandler handler, object command, bool exclusive, HashSet<Guid> guessed)
     {
         var fetches = new List<StreamFetch>();
         var included = new HashSet<Guid>();
+        var named = new List<Guid>();
+        var unnamed = new List<Type>();
         foreach (var p in handler.Parameters.Where(p => p.Kind == ParameterKind.Aggregate))
-            if (TryIdFor(p.Type, command, [], out var id) && included.Add(id)) fetches.Add(new StreamFetch(p.Type, id, exclusive));
+        {
+            if (!TryIdFor(p.Type, command, [], out var id, out _)) unnamed.Add(p.Type);
+            else
+            {
+                named.Add(id);
+                if (included.Add(id)) fetches.Add(new StreamFetch(p.Type, id, exclusive));
+            }
+        }
+        foreach (var type in unnamed)
+            foreach (var from in named)
+                if (StreamLinks.TryGuess(from, type, out var guess) && included.Add(guess))
+                {
+                    fetches.Add(new StreamFetch(type, guess));
+                    guessed.Add(guess);
+                    break;
+                }
         return fetches;
     }
 
     private static async Task<object?> LoadOneAsync(IDocumentSession session, HandlerParameter p, object command,
         List<object> loaded, Dictionary<Guid, LoadedStream> streams, CancellationToken ct)
     {
-        if (!TryIdFor(p.Type, command, loaded, out var id))
+        if (!TryIdFor(p.Type, command, loaded, out var id, out var source))
             throw new InvalidOperationException($"{command.GetType().Name} names no {p.Type.Name}Id for its {p.Type.Name}.");
+        if (source != command && id != Guid.Empty && streams.FirstOrDefault(s => ReferenceEquals(s.Value.Aggregate, source)).Key is var from
+            && from != Guid.Empty)
+            StreamLinks.Learn(from, p.Type, id);
         if (!streams.ContainsKey(id)) await StreamLoads.LoadAsync(session, [new StreamFetch(p.Type, id)], streams, ct);
         var stream = streams[id];
         if (stream.Aggregate is null)
@@ -119,7 +147,7 @@ internal static class ConventionRunner
     }
 
     /// <summary>The id of an aggregate: <c>{Type}Id</c> on the command, else on an aggregate loaded before it.</summary>
-    private static bool TryIdFor(Type aggregateType, object command, IEnumerable<object> loaded, out Guid id)
+    private static bool TryIdFor(Type aggregateType, object command, IEnumerable<object> loaded, out Guid id, out object? from)
     {
         var name = aggregateType.Name + "Id";
         foreach (var source in loaded.Prepend(command))
@@ -127,10 +155,12 @@ internal static class ConventionRunner
             if (source.GetType().GetProperty(name)?.GetValue(source) is Guid found)
             {
                 id = found;
+                from = source;
                 return true;
             }
         }
         id = Guid.Empty;
+        from = null;
         return false;
     }
 }

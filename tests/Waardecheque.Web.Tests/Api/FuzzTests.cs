@@ -25,6 +25,9 @@ public sealed class FuzzWorld : ApiWorld
     public string Initiator { get; private set; } = "";
     public Guid[] ChequeIds { get; private set; } = [];
 
+    /// <summary>A top-up that passes the rules reaches Stripe: here the built-in sandbox, in memory.</summary>
+    protected override Action<IServiceCollection>? Services => InMemoryStripe.Use;
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();

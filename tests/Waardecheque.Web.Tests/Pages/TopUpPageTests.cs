@@ -30,9 +30,7 @@ public sealed class TopUpPageWorld : ApiWorld
     public Guid ProgramId { get; private set; }
     public TopUpService TopUps => App.Services.GetRequiredService<TopUpService>();
 
-    protected override Action<IServiceCollection>? Services => s => s.AddSingleton<IStripeClient>(sp =>
-        StripeClientFactory.Create(PaymentsServices.Settings(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<ILoggerFactory>(),
-            ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler()));
+    protected override Action<IServiceCollection>? Services => InMemoryStripe.Use;
 
     public override async Task InitializeAsync()
     {
