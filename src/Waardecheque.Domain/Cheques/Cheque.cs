@@ -78,20 +78,4 @@ public sealed record Cheque(
     /// <summary>P2: the cheque is Activated and its program is Open.</summary>
     public bool IsUsableIn(Program program, DateTimeOffset now) =>
         StateIn(program) == ChequeState.Activated && program.IsOpenAt(now);
-
-    /// <summary>The same fold Marten does by Create/Apply, as one switch, for pure tests (not named Evolve: Marten's source
-    /// generator takes a static Evolve on an aggregate for its own convention, CRITTER-NOTES trap 2).</summary>
-    public static Cheque Fold(Cheque? state, object evt) => (state, evt) switch
-    {
-        (null, ChequeIssued e) => Create(e),
-        (not null, ChequeActivated e) => state.Apply(e),
-        (not null, ChequeBlocked e) => state.Apply(e),
-        (not null, ChequeReissued e) => state.Apply(e),
-        (not null, ChequeCodeDisclosed e) => state.Apply(e),
-        (not null, CreditPledged e) => state.Apply(e),
-        (not null, CreditReleased e) => state.Apply(e),
-        (not null, CreditForwarded e) => state.Apply(e),
-        (not null, ForwardedCreditReceived e) => state.Apply(e),
-        _ => throw new InvalidOperationException($"Cheque cannot apply {evt.GetType().Name} in this state."),
-    };
 }

@@ -172,31 +172,4 @@ public sealed record Idea(
         Next(this with { Expenses = Expenses.SetItem(expenseId, Expenses[expenseId] with { State = state }) });
 
     private static Idea Next(Idea idea) => idea with { Version = idea.Version + 1 };
-
-    /// <summary>The same fold Marten does by Create/Apply, as one switch, for pure tests (not named Evolve: Marten's source
-    /// generator takes a static Evolve on an aggregate for its own convention, CRITTER-NOTES trap 2).</summary>
-    public static Idea Fold(Idea? state, object evt) => (state, evt) switch
-    {
-        (null, IdeaProposed e) => Create(e),
-        (not null, IdeaApproved e) => state.Apply(e),
-        (not null, IdeaRejected e) => state.Apply(e),
-        (not null, IdeaWithdrawn e) => state.Apply(e),
-        (not null, IdeaExpired e) => state.Apply(e),
-        (not null, IdeaFunded e) => state.Apply(e),
-        (not null, IdeaCompleted e) => state.Apply(e),
-        (not null, PledgeReceived e) => state.Apply(e),
-        (not null, PledgeWithdrawn e) => state.Apply(e),
-        (not null, PledgesReleased e) => state.Apply(e),
-        (not null, TopUpStarted e) => state.Apply(e),
-        (not null, TopUpReceived e) => state.Apply(e),
-        (not null, TopUpTurnedAway e) => state.Apply(e),
-        (not null, TopUpRefunded e) => state.Apply(e),
-        (not null, TopUpLapsed e) => state.Apply(e),
-        (not null, TopUpRefundFailed e) => state.Apply(e),
-        (not null, ExpenseSubmitted e) => state.Apply(e),
-        (not null, ExpenseApproved e) => state.Apply(e),
-        (not null, ExpenseRejected e) => state.Apply(e),
-        (not null, ExpensePaid e) => state.Apply(e),
-        _ => throw new InvalidOperationException($"Idea cannot apply {evt.GetType().Name} in this state."),
-    };
 }

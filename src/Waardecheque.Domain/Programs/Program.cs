@@ -57,14 +57,4 @@ public sealed record Program(
 
     public bool HasBuurt(string buurtCode) =>
         Buurten.Any(b => string.Equals(b.Code, buurtCode, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>The same fold Marten does by Create/Apply, as one switch, for pure tests (not named Evolve: Marten's source
-    /// generator takes a static Evolve on an aggregate for its own convention, CRITTER-NOTES trap 2).</summary>
-    public static Program Fold(Program? state, object evt) => (state, evt) switch
-    {
-        (null, ProgramCreated e) => Create(e),
-        (not null, ProgramOpened e) => state.Apply(e),
-        (not null, ProgramClosed e) => state.Apply(e),
-        _ => throw new InvalidOperationException($"Program cannot apply {evt.GetType().Name} in this state."),
-    };
 }
