@@ -8,6 +8,8 @@ namespace Waardecheque.Domain;
 /// source generator folds by, so pure tests and the few places that replay a stream by hand cannot drift from the store.
 /// A public static <c>Create(TEvent)</c> starts a stream (state null); a public instance <c>Apply(TEvent)</c> moves it
 /// on. Anything else throws, as an unknown event is a bug. The method table is read once per aggregate type and cached.
+/// Like Marten, the fold (not Apply) moves the aggregate's <c>long Version</c>: one more per event folded (Marten writes
+/// the event's stream version, which is the same number when a whole stream is folded from its first event).
 /// (Not named Evolve: Marten's source generator takes a static Evolve on an aggregate for its own convention,
 /// CRITTER-NOTES trap 2; this type is no aggregate, but the name stays out of the way.)
 /// </summary>
@@ -15,7 +17,9 @@ public static class AggregateFold
 {
     private sealed record Table(
         IReadOnlyDictionary<Type, Func<object, object>> Creates,
-        IReadOnlyDictionary<Type, Func<object, object, object>> Applies);
+        IReadOnlyDictionary<Type, Func<object, object, object>> Applies,
+        PropertyInfo? Version,
+        MethodInfo? Copy);
 
     private static readonly ConcurrentDictionary<Type, Table> Tables = new();
 
@@ -32,8 +36,8 @@ public static class AggregateFold
         ArgumentNullException.ThrowIfNull(evt);
         var table = TableOf(aggregateType);
         var eventType = evt.GetType();
-        if (state is null && table.Creates.TryGetValue(eventType, out var create)) return create(evt);
-        if (state is not null && table.Applies.TryGetValue(eventType, out var apply)) return apply(state, evt);
+        if (state is null && table.Creates.TryGetValue(eventType, out var create)) return Versioned(table, null, create(evt));
+        if (state is not null && table.Applies.TryGetValue(eventType, out var apply)) return Versioned(table, state, apply(state, evt));
         throw new InvalidOperationException($"{aggregateType.Name} cannot apply {eventType.Name} in this state.");
     }
 
@@ -42,6 +46,15 @@ public static class AggregateFold
 
     /// <summary>The event types an existing <paramref name="aggregateType"/> folds (its Apply methods).</summary>
     public static IReadOnlyCollection<Type> AppliedBy(Type aggregateType) => TableOf(aggregateType).Applies.Keys.ToList();
+
+    private static object Versioned(Table table, object? before, object after)
+    {
+        if (table.Version is null) return after;
+        // An Apply that changes nothing returns the same instance: copy it (the record's own clone) before moving its version.
+        if (ReferenceEquals(before, after)) after = table.Copy!.Invoke(after, null)!;
+        table.Version.SetValue(after, (before is null ? 0 : (long)table.Version.GetValue(before)!) + 1);
+        return after;
+    }
 
     private static Table TableOf(Type aggregateType) => Tables.GetOrAdd(aggregateType, Read);
 
@@ -67,7 +80,12 @@ public static class AggregateFold
         }
         if (creates.Count == 0)
             throw new ArgumentException($"{aggregateType.Name} has no public static Create(event) returning itself: it is no aggregate.", nameof(aggregateType));
-        return new Table(creates, applies);
+        var version = aggregateType.GetProperty("Version", BindingFlags.Public | BindingFlags.Instance);
+        if (version is null || version.PropertyType != typeof(long) || !version.CanWrite) version = null;
+        var clone = aggregateType.GetMethod("<Clone>$", BindingFlags.Public | BindingFlags.Instance);
+        if (version is not null && clone is null)
+            throw new ArgumentException($"{aggregateType.Name} has a Version but is no record: the fold cannot copy it.", nameof(aggregateType));
+        return new Table(creates, applies, version, clone);
     }
 
     private static Func<object, object> CreateThunk(Type eventType, Type aggregateType, Delegate create) =>

@@ -58,19 +58,18 @@ public sealed record Cheque(
     public static Cheque Create(ChequeIssued e) => new(e.ChequeId, e.ProgramId, e.HouseholdId, e.Street, e.BuurtCode,
         e.ValueCents, e.ValueCents, ChequeState.Issued, e.IssuedAt, null, e.ReplacesChequeId, null, 1);
 
-    public Cheque Apply(ChequeActivated e) => this with { State = ChequeState.Activated, ActivatedAt = e.ActivatedAt, Version = Version + 1 };
-    public Cheque Apply(ChequeBlocked _) => this with { State = ChequeState.Blocked, Version = Version + 1 };
+    public Cheque Apply(ChequeActivated e) => this with { State = ChequeState.Activated, ActivatedAt = e.ActivatedAt };
+    public Cheque Apply(ChequeBlocked _) => this with { State = ChequeState.Blocked };
     public Cheque Apply(ChequeReissued e) => this with
     {
         State = ChequeState.Reissued, ReplacedByChequeId = e.NewChequeId, AvailableCents = AvailableCents - e.CarriedCents,
-        Version = Version + 1,
     };
-    /// <summary>Changes nothing but the version: the disclosure is a record for the auditor, not a state.</summary>
-    public Cheque Apply(ChequeCodeDisclosed _) => this with { Version = Version + 1 };
-    public Cheque Apply(CreditPledged e) => this with { AvailableCents = AvailableCents - e.AmountCents, Version = Version + 1 };
-    public Cheque Apply(CreditReleased e) => this with { AvailableCents = AvailableCents + e.AmountCents, Version = Version + 1 };
-    public Cheque Apply(CreditForwarded e) => this with { AvailableCents = AvailableCents - e.AmountCents, Version = Version + 1 };
-    public Cheque Apply(ForwardedCreditReceived e) => this with { AvailableCents = AvailableCents + e.AmountCents, Version = Version + 1 };
+    /// <summary>Changes nothing but the version (Marten's, or AggregateFold's): the disclosure is a record for the auditor, not a state.</summary>
+    public Cheque Apply(ChequeCodeDisclosed _) => this;
+    public Cheque Apply(CreditPledged e) => this with { AvailableCents = AvailableCents - e.AmountCents };
+    public Cheque Apply(CreditReleased e) => this with { AvailableCents = AvailableCents + e.AmountCents };
+    public Cheque Apply(CreditForwarded e) => this with { AvailableCents = AvailableCents - e.AmountCents };
+    public Cheque Apply(ForwardedCreditReceived e) => this with { AvailableCents = AvailableCents + e.AmountCents };
 
     /// <summary>The state every rule sees: a cheque of a closed program is Expired, whatever its own stream says.</summary>
     public ChequeState StateIn(Program program) => program.State == ProgramState.Closed ? ChequeState.Expired : State;

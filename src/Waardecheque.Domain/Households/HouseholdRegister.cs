@@ -25,10 +25,10 @@ public sealed record HouseholdRegister(Guid Id, Guid ProgramId, ImmutableHashSet
     public HouseholdRegister Apply(HouseholdsImported e) => this with
     {
         HouseholdIds = HouseholdIds.Union(e.Households.Select(h => h.HouseholdId)),
-        Version = Version + 1,
     };
 
-    public HouseholdRegister Apply(HouseholdImportCompleted _) => this with { Version = Version + 1 };
+    /// <summary>Changes nothing: the import's summary is a record for the staff, not a state.</summary>
+    public HouseholdRegister Apply(HouseholdImportCompleted _) => this;
 
     public int Count => HouseholdIds.Count;
     public bool Contains(Guid householdId) => HouseholdIds.Contains(householdId);

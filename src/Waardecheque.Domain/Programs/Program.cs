@@ -49,8 +49,8 @@ public sealed record Program(
     public static Program Create(ProgramCreated e) => new(e.ProgramId, e.Name, e.MunicipalityCode, [.. e.Buurten],
         e.ChequeValueCents, e.OpensAt, e.ClosesAt, e.Rules, ProgramState.Draft, 1);
 
-    public Program Apply(ProgramOpened _) => this with { State = ProgramState.Open, Version = Version + 1 };
-    public Program Apply(ProgramClosed _) => this with { State = ProgramState.Closed, Version = Version + 1 };
+    public Program Apply(ProgramOpened _) => this with { State = ProgramState.Open };
+    public Program Apply(ProgramClosed _) => this with { State = ProgramState.Closed };
 
     /// <summary>Residents can act (pledge, propose) only while the program is Open and its closing time has not come.</summary>
     public bool IsOpenAt(DateTimeOffset now) => State == ProgramState.Open && now < ClosesAt;

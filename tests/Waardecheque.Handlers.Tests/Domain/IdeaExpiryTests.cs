@@ -71,6 +71,8 @@ public sealed class IdeaExpiryTests(DomainFixture db) : IClassFixture<DomainFixt
 
         // Late or twice: nothing more happens.
         var version = expired.Version;
+        // The aggregate's version is Marten's (Apply does not bump it): the stream's version.
+        Assert.Equal(await hood.ScalarAsync<long>("select version from mt_streams where id = $1", idea), version);
         Assert.Empty((await app.Bus.InvokeAsync(new ExpireIdea(idea), MessageContext.System("scheduler"))).Appended);
         Assert.Equal(version, (await hood.LoadAsync<Idea>(idea)).Version);
         Assert.Equal(events, await hood.ScalarAsync<long>("select count(*) from mt_events"));
