@@ -77,14 +77,4 @@ public static class DomainEvents
     public static string AliasOf(Type type) =>
         All.Concat(StreamTypes).Concat(Messages).FirstOrDefault(e => e.Type == type).Alias
         ?? throw new ArgumentException($"{type.Name} has no alias.", nameof(type));
-
-    /// <summary>Folds one event into an aggregate (null before the stream's first event), whatever its type.</summary>
-    public static object Evolve(Type aggregateType, object? state, object evt) => aggregateType switch
-    {
-        _ when aggregateType == typeof(Program) => Program.Fold((Program?)state, evt),
-        _ when aggregateType == typeof(HouseholdRegister) => HouseholdRegister.Fold((HouseholdRegister?)state, evt),
-        _ when aggregateType == typeof(Cheque) => Cheque.Fold((Cheque?)state, evt),
-        _ when aggregateType == typeof(Idea) => Idea.Fold((Idea?)state, evt),
-        _ => throw new ArgumentException($"{aggregateType.Name} is not an aggregate of this domain.", nameof(aggregateType)),
-    };
 }

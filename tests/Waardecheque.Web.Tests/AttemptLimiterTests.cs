@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +38,7 @@ public sealed class SlidingWindowTests
 
 public sealed class AttemptLimiterWorld : IAsyncLifetime
 {
-    public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 4, 1, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 4, 1, 12, 0, 0, TimeSpan.Zero));
     public TestApp App { get; private set; } = null!;
 
     public Dictionary<string, string?> Settings => new()

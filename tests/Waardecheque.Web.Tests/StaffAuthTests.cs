@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
@@ -12,7 +13,7 @@ namespace Waardecheque.Web.Tests;
 
 public sealed class StaffAuthFixture : IAsyncLifetime
 {
-    public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
     public TestApp App { get; private set; } = null!;
 
     public async Task InitializeAsync() =>

@@ -91,60 +91,60 @@ public sealed record Idea(
         e.InitiatorChequeId, e.InitiatorHouseholdId, IdeaState.Submitted, ImmutableDictionary<Guid, PledgeLine>.Empty, 0, 0,
         ImmutableDictionary<Guid, TopUp>.Empty, ImmutableDictionary<Guid, Expense>.Empty, 1);
 
-    public Idea Apply(IdeaApproved _) => Next(this with { State = IdeaState.Open });
-    public Idea Apply(IdeaRejected _) => Next(this with { State = IdeaState.Rejected });
-    public Idea Apply(IdeaWithdrawn _) => Next(this with { State = IdeaState.Withdrawn });
-    public Idea Apply(IdeaExpired _) => Next(this with { State = IdeaState.Expired });
-    public Idea Apply(IdeaFunded _) => Next(this with { State = IdeaState.Funded });
-    public Idea Apply(IdeaCompleted _) => Next(this with { State = IdeaState.Completed });
+    public Idea Apply(IdeaApproved _) => this with { State = IdeaState.Open };
+    public Idea Apply(IdeaRejected _) => this with { State = IdeaState.Rejected };
+    public Idea Apply(IdeaWithdrawn _) => this with { State = IdeaState.Withdrawn };
+    public Idea Apply(IdeaExpired _) => this with { State = IdeaState.Expired };
+    public Idea Apply(IdeaFunded _) => this with { State = IdeaState.Funded };
+    public Idea Apply(IdeaCompleted _) => this with { State = IdeaState.Completed };
 
     public Idea Apply(PledgeReceived e)
     {
         var line = Pledges.TryGetValue(e.ChequeId, out var old) ? old with { AmountCents = old.AmountCents + e.AmountCents }
             : new PledgeLine(e.ChequeId, e.HouseholdId, e.AmountCents);
-        return Next(this with { Pledges = Pledges.SetItem(e.ChequeId, line), PledgedCents = PledgedCents + e.AmountCents });
+        return this with { Pledges = Pledges.SetItem(e.ChequeId, line), PledgedCents = PledgedCents + e.AmountCents };
     }
 
-    public Idea Apply(PledgeWithdrawn e) => Next(this with
+    public Idea Apply(PledgeWithdrawn e) => this with
     {
         Pledges = Pledges.RemoveRange(Pledges.Values.Where(p => p.HouseholdId == e.HouseholdId).Select(p => p.ChequeId)),
         PledgedCents = PledgedCents - e.AmountCents,
-    });
+    };
 
-    public Idea Apply(PledgesReleased e) => Next(this with
+    public Idea Apply(PledgesReleased e) => this with
     {
         Pledges = ImmutableDictionary<Guid, PledgeLine>.Empty,
         PledgedCents = 0,
         ToppedUpCents = 0,
         TopUps = TopUps.SetItems(e.TopUpsToRefund.Select(id =>
             KeyValuePair.Create(id, TopUps[id] with { State = TopUpState.RefundDue }))),
-    });
+    };
 
-    public Idea Apply(TopUpStarted e) => Next(this with { TopUps = TopUps.SetItem(e.TopUpId, new TopUp(e.TopUpId, e.AmountCents, TopUpState.Started, null)) });
-    public Idea Apply(TopUpReceived e) => Next(this with
+    public Idea Apply(TopUpStarted e) => this with { TopUps = TopUps.SetItem(e.TopUpId, new TopUp(e.TopUpId, e.AmountCents, TopUpState.Started, null)) };
+    public Idea Apply(TopUpReceived e) => this with
     {
         TopUps = TopUps.SetItem(e.TopUpId, new TopUp(e.TopUpId, e.AmountCents, TopUpState.Received, e.PaymentReference)),
         ToppedUpCents = ToppedUpCents + e.AmountCents,
-    });
-    public Idea Apply(TopUpTurnedAway e) => Next(this with
+    };
+    public Idea Apply(TopUpTurnedAway e) => this with
     {
         TopUps = TopUps.SetItem(e.TopUpId, new TopUp(e.TopUpId, e.AmountCents, TopUpState.TurnedAway, e.PaymentReference)),
-    });
-    public Idea Apply(TopUpRefunded e) => Next(this with { TopUps = TopUps.SetItem(e.TopUpId, TopUps[e.TopUpId] with { State = TopUpState.Refunded }) });
-    public Idea Apply(TopUpLapsed e) => Next(this with
+    };
+    public Idea Apply(TopUpRefunded e) => this with { TopUps = TopUps.SetItem(e.TopUpId, TopUps[e.TopUpId] with { State = TopUpState.Refunded }) };
+    public Idea Apply(TopUpLapsed e) => this with
     {
         TopUps = TopUps.SetItem(e.TopUpId, TopUps[e.TopUpId] with { State = e.Outcome == TopUpLapse.Expired ? TopUpState.Expired : TopUpState.Failed }),
-    });
-    public Idea Apply(TopUpRefundFailed e) => Next(this with
+    };
+    public Idea Apply(TopUpRefundFailed e) => this with
     {
         TopUps = TopUps.SetItem(e.TopUpId, TopUps[e.TopUpId] with { FailedRefunds = TopUps[e.TopUpId].FailedRefunds.Add(e.RefundReference) }),
-    });
+    };
 
-    public Idea Apply(ExpenseSubmitted e) => Next(this with
+    public Idea Apply(ExpenseSubmitted e) => this with
     {
         Expenses = Expenses.SetItem(e.ExpenseId, new Expense(e.ExpenseId, e.AmountCents, e.Payee, e.SubmittedByHouseholdId,
             e.SubmittedByStaffId, ExpenseState.Submitted)),
-    });
+    };
     public Idea Apply(ExpenseApproved e) => WithExpense(e.ExpenseId, ExpenseState.Approved);
     public Idea Apply(ExpenseRejected e) => WithExpense(e.ExpenseId, ExpenseState.Rejected);
     public Idea Apply(ExpensePaid e) => WithExpense(e.ExpenseId, ExpenseState.Paid);
@@ -169,34 +169,5 @@ public sealed record Idea(
     public long SpentCents => Expenses.Values.Where(x => x.State is ExpenseState.Approved or ExpenseState.Paid).Sum(x => x.AmountCents);
 
     private Idea WithExpense(Guid expenseId, ExpenseState state) =>
-        Next(this with { Expenses = Expenses.SetItem(expenseId, Expenses[expenseId] with { State = state }) });
-
-    private static Idea Next(Idea idea) => idea with { Version = idea.Version + 1 };
-
-    /// <summary>The same fold Marten does by Create/Apply, as one switch, for pure tests (not named Evolve: Marten's source
-    /// generator takes a static Evolve on an aggregate for its own convention, CRITTER-NOTES trap 2).</summary>
-    public static Idea Fold(Idea? state, object evt) => (state, evt) switch
-    {
-        (null, IdeaProposed e) => Create(e),
-        (not null, IdeaApproved e) => state.Apply(e),
-        (not null, IdeaRejected e) => state.Apply(e),
-        (not null, IdeaWithdrawn e) => state.Apply(e),
-        (not null, IdeaExpired e) => state.Apply(e),
-        (not null, IdeaFunded e) => state.Apply(e),
-        (not null, IdeaCompleted e) => state.Apply(e),
-        (not null, PledgeReceived e) => state.Apply(e),
-        (not null, PledgeWithdrawn e) => state.Apply(e),
-        (not null, PledgesReleased e) => state.Apply(e),
-        (not null, TopUpStarted e) => state.Apply(e),
-        (not null, TopUpReceived e) => state.Apply(e),
-        (not null, TopUpTurnedAway e) => state.Apply(e),
-        (not null, TopUpRefunded e) => state.Apply(e),
-        (not null, TopUpLapsed e) => state.Apply(e),
-        (not null, TopUpRefundFailed e) => state.Apply(e),
-        (not null, ExpenseSubmitted e) => state.Apply(e),
-        (not null, ExpenseApproved e) => state.Apply(e),
-        (not null, ExpenseRejected e) => state.Apply(e),
-        (not null, ExpensePaid e) => state.Apply(e),
-        _ => throw new InvalidOperationException($"Idea cannot apply {evt.GetType().Name} in this state."),
-    };
+        this with { Expenses = Expenses.SetItem(expenseId, Expenses[expenseId] with { State = state }) };
 }

@@ -168,7 +168,7 @@ public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWol
         await using var session = holder.Store.LightweightSession();
         Idea? idea = null;
         foreach (var e in await session.Events.FetchStreamAsync(ideaId, token: ct))
-            idea = (Idea)DomainEvents.Evolve(typeof(Idea), idea, e.Data);
+            idea = AggregateFold.Next(idea, e.Data);
         return idea;
     }
 }

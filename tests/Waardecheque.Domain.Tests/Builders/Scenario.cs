@@ -8,13 +8,13 @@ namespace Waardecheque.Domain.Tests.Builders;
 public static class Scenario
 {
     public static Idea After(this Idea idea, Events events) =>
-        events.Where(e => e.StreamId == idea.Id).Aggregate(idea, (i, e) => Idea.Fold(i, e.Data));
+        events.Where(e => e.StreamId == idea.Id).Aggregate(idea, (i, e) => AggregateFold.Next(i, e.Data));
 
     public static Cheque After(this Cheque cheque, Events events) =>
-        events.Where(e => e.StreamId == cheque.Id).Aggregate(cheque, (c, e) => Cheque.Fold(c, e.Data));
+        events.Where(e => e.StreamId == cheque.Id).Aggregate(cheque, (c, e) => AggregateFold.Next(c, e.Data));
 
     public static Program After(this Program program, Events events) =>
-        events.Where(e => e.StreamId == program.Id).Aggregate(program, (p, e) => Program.Fold(p, e.Data));
+        events.Where(e => e.StreamId == program.Id).Aggregate(program, (p, e) => AggregateFold.Next(p, e.Data));
 
     /// <summary>Pledges through the real handler and returns the idea and cheque after it.</summary>
     public static (Idea Idea, Cheque Cheque) Pledged(this Idea idea, Cheque cheque, Program program, long amountCents)
@@ -56,5 +56,5 @@ public static class IdeaScenarios
 public static class RegisterScenarios
 {
     public static Waardecheque.Domain.Households.HouseholdRegister After(this Waardecheque.Domain.Households.HouseholdRegister register, Events events) =>
-        events.Where(e => e.StreamId == register.Id).Aggregate(register, (r, e) => Waardecheque.Domain.Households.HouseholdRegister.Fold(r, e.Data));
+        events.Where(e => e.StreamId == register.Id).Aggregate(register, (r, e) => AggregateFold.Next(r, e.Data));
 }

@@ -36,14 +36,14 @@ public sealed class World
             {
                 if (_streams.ContainsKey(e.StreamId) || staged.ContainsKey(e.StreamId))
                     throw new InvalidOperationException($"Stream {e.StreamId} already exists.");
-                staged[e.StreamId] = (type, DomainEvents.Evolve(type, null, e.Data));
+                staged[e.StreamId] = (type, AggregateFold.Next(type, null, e.Data));
                 started.Add(e.StreamId);
                 continue;
             }
             var current = staged.TryGetValue(e.StreamId, out var s) ? s
                 : _streams.TryGetValue(e.StreamId, out var t) ? t
                 : throw new InvalidOperationException($"Stream {e.StreamId} does not exist for {e.Data.GetType().Name}.");
-            staged[e.StreamId] = (current.Type, DomainEvents.Evolve(current.Type, current.State, e.Data));
+            staged[e.StreamId] = (current.Type, AggregateFold.Next(current.Type, current.State, e.Data));
         }
 
         foreach (var (id, stream) in staged) _streams[id] = stream;

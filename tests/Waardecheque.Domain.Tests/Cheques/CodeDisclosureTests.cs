@@ -26,7 +26,7 @@ public class CodeDisclosureTests
     {
         var cheque = ACheque.Any().Activated();
 
-        var after = cheque.Apply(new ChequeCodeDisclosed(cheque.Id, CodeDisclosure.QrCode, _admin, Now));
+        var after = AggregateFold.Next(cheque, new ChequeCodeDisclosed(cheque.Id, CodeDisclosure.QrCode, _admin, Now));
 
         Assert.Equal(cheque with { Version = cheque.Version + 1 }, after);
     }

@@ -34,7 +34,7 @@ public class ProposingTests
 
         var events = ProposeIdeaHandler.Handle(command, cheque, program, Now);
 
-        var idea = events.Aggregate((Idea?)null, (i, e) => Idea.Fold(i, e.Data))!;
+        var idea = events.Aggregate((Idea?)null, (i, e) => AggregateFold.Next(i, e.Data))!;
         Assert.Equal(IdeaState.Open, idea.State);
         Assert.Null(events.One<IdeaApproved>().ApprovedByStaffId);
         var expiry = Assert.Single(events.Messages);

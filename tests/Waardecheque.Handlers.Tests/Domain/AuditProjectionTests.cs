@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json;
 using Marten;
 using Marten.Events;
@@ -27,7 +28,7 @@ public sealed class AuditProjectionTests(DomainFixture db, ITestOutputHelper out
         var seed = int.TryParse(Environment.GetEnvironmentVariable("WAARDECHEQUE_AUDIT_SEED"), out var s) ? s : Random.Shared.Next();
         output.WriteLine($"seed {seed} (WAARDECHEQUE_AUDIT_SEED={seed} replays it)");
         var random = new Random(seed);
-        var clock = ManualClock.Now();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await db.StartAppAsync(clock);
         var hood = await Neighbourhood.CreateAsync(app, clock, households: 24);
         var driver = new RandomCommands(hood, random);
@@ -54,7 +55,7 @@ public sealed class AuditProjectionTests(DomainFixture db, ITestOutputHelper out
     [Fact]
     public async Task with_marten_s_daemon_on_one_of_two_processes_a_read_right_after_a_write_on_the_other_is_exact()
     {
-        var clock = ManualClock.Now();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var one = await db.StartAppAsync(clock);
         await using var two = await db.StartAppAsync(clock);
         using var daemon = await one.Store.Marten.BuildProjectionDaemonAsync();
@@ -84,7 +85,7 @@ public sealed class AuditProjectionTests(DomainFixture db, ITestOutputHelper out
     [Fact]
     public async Task marten_s_rebuild_of_the_audit_gives_the_same_figures()
     {
-        var clock = ManualClock.Now();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await db.StartAppAsync(clock);
         var hood = await Neighbourhood.CreateAsync(app, clock, households: 16);
         var driver = new RandomCommands(hood, new Random(7));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Marten;
 using Marten.Events;
 using Npgsql;
@@ -13,7 +14,7 @@ public sealed class DaemonTests(DomainFixture db) : IClassFixture<DomainFixture>
     [Fact]
     public async Task the_async_daemon_follows_the_domain_events_and_the_log_verifies()
     {
-        var clock = ManualClock.Now();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await db.StartAppAsync(clock,
             configure: o => o.Projections.Add(new AsyncChequeLedger(), JasperFx.Events.Projections.ProjectionLifecycle.Async));
         await AsyncChequeLedger.CreateTablesAsync(app.Store.DataSource);
@@ -48,7 +49,7 @@ public sealed class DaemonTests(DomainFixture db) : IClassFixture<DomainFixture>
     [Fact]
     public async Task every_read_model_rebuilt_from_the_domain_events_is_what_the_inline_projections_made()
     {
-        var clock = ManualClock.Now();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await db.StartAppAsync(clock);
         var hood = await Neighbourhood.CreateAsync(app, clock, households: 12);
         var funded = await hood.OpenIdeaAsync(hood.Cheques[0], 600);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
 
@@ -11,7 +12,7 @@ public sealed class IdeaExpiryTests(DomainFixture db) : IClassFixture<DomainFixt
         // The handlers' clock is the real one here: Wolverine's schedule compares with real time, and the expiry's rule
         // with the handlers' "now".
         await using var app = await db.StartAppAsync(TimeProvider.System);
-        var hood = await Neighbourhood.CreateAsync(app, ManualClock.Now(), households: 8);
+        var hood = await Neighbourhood.CreateAsync(app, new FakeTimeProvider(DateTimeOffset.UtcNow), households: 8);
         var deadline = DateTimeOffset.UtcNow.AddSeconds(8);
         var idea = await hood.OpenIdeaAsync(hood.Cheques[0], 2_000, deadlineIn: deadline - hood.Clock.GetUtcNow());
         var pledgers = hood.Cheques.Skip(1).Take(4).ToList();
@@ -70,6 +71,8 @@ public sealed class IdeaExpiryTests(DomainFixture db) : IClassFixture<DomainFixt
 
         // Late or twice: nothing more happens.
         var version = expired.Version;
+        // The aggregate's version is Marten's (Apply does not bump it): the stream's version.
+        Assert.Equal(await hood.ScalarAsync<long>("select version from mt_streams where id = $1", idea), version);
         Assert.Empty((await app.Bus.InvokeAsync(new ExpireIdea(idea), MessageContext.System("scheduler"))).Appended);
         Assert.Equal(version, (await hood.LoadAsync<Idea>(idea)).Version);
         Assert.Equal(events, await hood.ScalarAsync<long>("select count(*) from mt_events"));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
 using System.Text;
 using Npgsql;
@@ -24,7 +25,7 @@ public sealed class Neighbourhood
     public static readonly Guid Municipality = Guid.CreateVersion7();
     public static readonly Guid Connector = Guid.CreateVersion7();
 
-    private Neighbourhood(DomainApp app, Guid programId, IReadOnlyList<Guid> cheques, ManualClock clock)
+    private Neighbourhood(DomainApp app, Guid programId, IReadOnlyList<Guid> cheques, FakeTimeProvider clock)
     {
         App = app;
         ProgramId = programId;
@@ -36,12 +37,12 @@ public sealed class Neighbourhood
     public Guid ProgramId { get; }
     /// <summary>Every household's cheque, activated, in house-number order.</summary>
     public IReadOnlyList<Guid> Cheques { get; }
-    public ManualClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public static MessageContext Staff(Guid staffId) => new($"staff:{staffId}", $"test-{Guid.NewGuid():N}");
     public static MessageContext Resident(Guid chequeId) => new($"cheque:{chequeId}", $"test-{Guid.NewGuid():N}");
 
-    public static async Task<Neighbourhood> CreateAsync(DomainApp app, ManualClock clock, int households)
+    public static async Task<Neighbourhood> CreateAsync(DomainApp app, FakeTimeProvider clock, int households)
     {
         var bus = app.Bus;
         var programId = Guid.CreateVersion7();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 namespace Waardecheque.Handlers.Tests.Domain;
 
 [Collection(RacesCollection.Name)]
@@ -6,7 +7,7 @@ public sealed class PledgeRaceTests(DomainFixture db, ITestOutputHelper output) 
     [Fact]
     public async Task two_hundred_households_pledging_to_one_idea_at_once_fund_it_exactly_and_lose_no_request()
     {
-        var clock = ManualClock.Now();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await db.StartAppAsync(clock);
         var hood = await Neighbourhood.CreateAsync(app, clock, households: 200);
 
@@ -16,7 +17,7 @@ public sealed class PledgeRaceTests(DomainFixture db, ITestOutputHelper output) 
     [Fact]
     public async Task a_cheque_pledged_to_ten_ideas_at_once_never_goes_below_zero()
     {
-        var clock = ManualClock.Now();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await db.StartAppAsync(clock);
         var hood = await Neighbourhood.CreateAsync(app, clock, households: 20);
 
@@ -31,7 +32,7 @@ public sealed class TwoProcessRaceTests(DomainFixture db, ITestOutputHelper outp
     [Fact]
     public async Task two_processes_pledging_to_one_hot_idea_fund_it_exactly_and_lose_no_request()
     {
-        var clock = ManualClock.Now();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var first = await db.StartAppAsync(clock, maxPool: 25);
         await using var second = await db.StartAppAsync(clock, maxPool: 25);
         var hood = await Neighbourhood.CreateAsync(first, clock, households: 200);
@@ -42,7 +43,7 @@ public sealed class TwoProcessRaceTests(DomainFixture db, ITestOutputHelper outp
     [Fact]
     public async Task two_processes_pledging_one_cheque_to_ten_ideas_never_take_it_below_zero()
     {
-        var clock = ManualClock.Now();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var first = await db.StartAppAsync(clock, maxPool: 25);
         await using var second = await db.StartAppAsync(clock, maxPool: 25);
         var hood = await Neighbourhood.CreateAsync(first, clock, households: 20);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain.Programs;
@@ -10,7 +11,7 @@ public sealed class ProgramCloseTests(DomainFixture db, ITestOutputHelper output
     [Fact]
     public async Task closing_the_program_while_residents_pledge_lets_no_pledge_in_after_the_close()
     {
-        var clock = ManualClock.Now();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var first = await db.StartAppAsync(clock, maxPool: 25);
         await using var second = await db.StartAppAsync(clock, maxPool: 25);
         var hood = await Neighbourhood.CreateAsync(first, clock, households: 120);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +8,7 @@ namespace Waardecheque.Web.Tests.Api;
 
 public sealed class IdeaWorld : ApiWorld
 {
-    public ManualClock Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
     protected override Action<IServiceCollection>? Services => s => s.AddSingleton<TimeProvider>(Clock);
     public DateTimeOffset Now => Clock.GetUtcNow();
 }

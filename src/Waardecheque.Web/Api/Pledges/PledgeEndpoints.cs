@@ -137,7 +137,7 @@ internal sealed class PledgeEndpoints : IEndpointModule
         long amount = 0;
         foreach (var e in events.Where(e => e.Version <= version))
         {
-            idea = (Idea)Waardecheque.Domain.DomainEvents.Evolve(typeof(Idea), idea, e.Data);
+            idea = AggregateFold.Next(idea, e.Data);
             // Marten hands headers back as JSON values: compare their text.
             if (e.Data is PledgeReceived p && e.Headers?.GetValueOrDefault(IdempotentRequests.EventHeader)?.ToString() == key) amount += p.AmountCents;
         }
