@@ -38,6 +38,7 @@ public sealed class IdeasProjection : ReadModel
             failed_refunds int not null default 0, started_at timestamptz not null, updated_at timestamptz not null);
         create index if not exists rm_topups_idea on rm_topups (idea_id);
         create index if not exists rm_topups_cheque on rm_topups (cheque_id);
+        create index if not exists rm_topups_household on rm_topups (household_id);
         create index if not exists rm_topups_payment on rm_topups (payment_reference);
         """;
 

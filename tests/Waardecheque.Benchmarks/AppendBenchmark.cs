@@ -73,7 +73,8 @@ public static partial class AppendBenchmark
                 if (v[i] == 0) v[i] = await CurrentVersionAsync(store, ids[i]);
                 await using var session = store.LightweightSession();
                 session.LastModifiedBy = "bench";
-                session.Events.Append(ids[i], v[i], new PurseCharged(ids[i], Guid.NewGuid(), 1));
+                // Marten's expected version is the stream's version AFTER this append (our old store took the one before).
+                session.Events.Append(ids[i], v[i] + 1, new PurseCharged(ids[i], Guid.NewGuid(), 1));
                 await session.SaveChangesAsync();
                 v[i]++;
                 done++;

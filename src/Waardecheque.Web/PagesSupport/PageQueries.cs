@@ -26,8 +26,10 @@ public sealed record IdeaView(Guid Id, Guid ProgramId, string Title, string Desc
 
 public sealed record MyPledge(Guid IdeaId, string Title, string IdeaState, long AmountCents, bool Released);
 
-/// <summary>What <c>/mijn-cheque</c> shows, read in one round trip (<see cref="PageQueries.MyChequePageAsync"/>).</summary>
-public sealed record MyChequePage(ChequeView Cheque, IReadOnlyList<MyPledge> Pledges, IReadOnlyList<IdeaView> Ideas);
+/// <summary>What <c>/mijn-cheque</c> shows, read in one round trip (<see cref="PageQueries.MyChequePageAsync"/>).
+/// <see cref="HasTopUps"/>: whether the household ever topped up (then the page reads its top-ups; most never do).</summary>
+public sealed record MyChequePage(ChequeView Cheque, IReadOnlyList<MyPledge> Pledges, IReadOnlyList<IdeaView> Ideas, Guid HouseholdId,
+    bool HasTopUps);
 
 /// <summary>
 /// The reads behind the pages, straight from the inline read models (rm_*). Whether a resident may see something is
@@ -173,7 +175,7 @@ public sealed class PageQueries(StoreHolder holder)
     public async Task<MyChequePage?> MyChequePageAsync(Guid chequeId, CancellationToken ct)
     {
         await using var batch = Db.CreateBatch();
-        foreach (var sql in (ReadOnlySpan<string>)[ChequeWithProgram, PledgesOfCheque, IdeasOfChequesBuurt])
+        foreach (var sql in (ReadOnlySpan<string>)[ChequeWithProgram, PledgesOfCheque, IdeasOfChequesBuurt, HouseholdAndTopUpsOfCheque])
         {
             var cmd = new NpgsqlBatchCommand(sql);
             cmd.Parameters.Add(new NpgsqlParameter { Value = chequeId });
@@ -184,8 +186,17 @@ public sealed class PageQueries(StoreHolder holder)
         await r.NextResultAsync(ct);
         var pledges = await ReadPledgesAsync(r, ct);
         await r.NextResultAsync(ct);
-        return new MyChequePage(cheque, pledges, await ReadIdeasForAsync(r, cheque, ct));
+        var ideas = await ReadIdeasForAsync(r, cheque, ct);
+        await r.NextResultAsync(ct);
+        var (household, hasTopUps) = await r.ReadAsync(ct) ? (r.GetGuid(0), r.GetBoolean(1)) : (Guid.Empty, false);
+        return new MyChequePage(cheque, pledges, ideas, household, hasTopUps);
     }
+
+    /// <summary>The cheque's household and whether it ever topped up, keyed by the cheque alone for <see cref="MyChequePageAsync"/>'s batch.</summary>
+    private const string HouseholdAndTopUpsOfCheque = """
+        select c.household_id, exists (select 1 from rm_topups t where t.household_id = c.household_id)
+        from rm_cheques c where c.id = $1
+        """;
 
     public async Task<IReadOnlyList<IdeaView>> IdeasInStateAsync(string state, CancellationToken ct)
     {

@@ -26,9 +26,9 @@ public sealed class MyChequeModel(PageQueries queries, ISessionTokens sessions, 
         Cheque = page.Cheque;
         Pledges = page.Pledges.Where(p => p.IdeaState is not "Open" || !p.Released).ToList();
         Ideas = page.Ideas;
-        var household = await Queries.HouseholdOfAsync(ChequeId, HttpContext.RequestAborted);
-        // The household's, not only this cheque's: a reissued cheque still shows what was paid with the old one.
-        TopUps = household == Guid.Empty ? [] : await topUps.OfHouseholdAsync(household, HttpContext.RequestAborted);
+        // The household's, not only this cheque's: a reissued cheque still shows what was paid with the old one. Read
+        // only when there are any, so the page stays one round trip for the many who never top up.
+        TopUps = page.HasTopUps ? await topUps.OfHouseholdAsync(page.HouseholdId, HttpContext.RequestAborted) : [];
         return Page();
     }
 }
