@@ -50,7 +50,10 @@ public static class RefundTopUpHandler
     public static readonly TimeSpan[] RetryPauses =
         [.. new[] { 5, 30, 120, 600, 1800, 3600, 3600, 3600 }.Select(s => TimeSpan.FromSeconds(s))];
 
-    public static void Configure(HandlerChain chain) =>
+    public static void Configure(HandlerChain chain) => RetryStripeTrouble(chain);
+
+    /// <summary>Stripe or the network away: the message is tried again after <see cref="RetryPauses"/>, then dead-lettered.</summary>
+    internal static void RetryStripeTrouble(HandlerChain chain) =>
         chain.OnException(e => e is StripeException or HttpRequestException or TimeoutException or TaskCanceledException)
             .ScheduleRetry(RetryPauses);
 
@@ -60,9 +63,7 @@ public static class RefundTopUpHandler
 /// <summary>A pending refund whose webhook may never have come (<see cref="TopUpRefunds.CheckAsync"/>); retried like a refund.</summary>
 public static class CheckTopUpRefundHandler
 {
-    public static void Configure(HandlerChain chain) =>
-        chain.OnException(e => e is StripeException or HttpRequestException or TimeoutException or TaskCanceledException)
-            .ScheduleRetry(RefundTopUpHandler.RetryPauses);
+    public static void Configure(HandlerChain chain) => RefundTopUpHandler.RetryStripeTrouble(chain);
 
     public static Task Handle(CheckTopUpRefund message, TopUpRefunds refunds, CancellationToken ct) => refunds.CheckAsync(message, ct);
 }
@@ -70,9 +71,7 @@ public static class CheckTopUpRefundHandler
 /// <summary>The checkout of a top-up whose idea failed is closed at Stripe (<see cref="TopUpRefunds.ExpireCheckoutAsync"/>).</summary>
 public static class ExpireTopUpCheckoutHandler
 {
-    public static void Configure(HandlerChain chain) =>
-        chain.OnException(e => e is StripeException or HttpRequestException or TimeoutException or TaskCanceledException)
-            .ScheduleRetry(RefundTopUpHandler.RetryPauses);
+    public static void Configure(HandlerChain chain) => RefundTopUpHandler.RetryStripeTrouble(chain);
 
     public static Task Handle(ExpireTopUpCheckout message, TopUpRefunds refunds, CancellationToken ct) => refunds.ExpireCheckoutAsync(message, ct);
 }
@@ -80,9 +79,7 @@ public static class ExpireTopUpCheckoutHandler
 /// <summary>A checkout no webhook settled (<see cref="TopUpRefunds.CheckCheckoutAsync"/>); retried like a refund.</summary>
 public static class CheckTopUpCheckoutHandler
 {
-    public static void Configure(HandlerChain chain) =>
-        chain.OnException(e => e is StripeException or HttpRequestException or TimeoutException or TaskCanceledException)
-            .ScheduleRetry(RefundTopUpHandler.RetryPauses);
+    public static void Configure(HandlerChain chain) => RefundTopUpHandler.RetryStripeTrouble(chain);
 
     public static Task Handle(CheckTopUpCheckout message, TopUpRefunds refunds, CancellationToken ct) => refunds.CheckCheckoutAsync(message, ct);
 }

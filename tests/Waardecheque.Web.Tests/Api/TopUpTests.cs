@@ -188,6 +188,7 @@ public sealed class TopUpTests(TopUpWorld w) : IClassFixture<TopUpWorld>
 
         // Days later Stripe sends the same event again, freshly signed.
         var body = await w.ScalarTextAsync("select body from stripe_sandbox.events where body::jsonb->'data'->'object'->>'client_reference_id' = $1 and type = 'checkout.session.completed'", topUp.ToString());
+        Assert.NotNull(body);
         var again = await PostSignedAsync(body);
         Assert.Equal("duplicate", (await ApiWorld.OkJsonAsync(again)).GetProperty("outcome").GetString());
 

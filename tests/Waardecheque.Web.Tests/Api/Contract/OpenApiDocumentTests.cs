@@ -71,7 +71,7 @@ public sealed class OpenApiDocumentTests(ContractHost host) : IClassFixture<Cont
     {
         var document = JsonDocument.Parse(await host.ServedDocumentAsync()).RootElement;
         var schemas = document.GetProperty("components").GetProperty("schemas");
-        var codes = schemas.GetProperty("ProblemCode").GetProperty("enum").EnumerateArray().Select(c => c.GetString()).ToHashSet();
+        var codes = schemas.GetProperty("ProblemCode").GetProperty("enum").EnumerateArray().Select(c => c.GetString()!).ToHashSet();
         var hostCodes = typeof(ProblemCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!);
 
         Assert.Superset(ErrorCodes.All.Concat(hostCodes).ToHashSet(), codes);
