@@ -238,11 +238,11 @@ internal sealed class DemoSeed(
         var lines = new List<string>
         {
             s.StripeSandbox
-                ? $"Top-ups (own money, \"{Texts.Dutch["topup.title"]}\"; iDEAL in the built-in Stripe sandbox: NO real money moves):"
-                : $"Top-ups (own money, \"{Texts.Dutch["topup.title"]}\"; iDEAL through the configured Stripe account):",
-            $"  1. Open {s.Cheques[0].Url} ({s.Cheques[0].Address}) and pick an open idea under \"{Texts.Dutch["mine.ideas.title"]}\"" +
+                ? $"Top-ups (own money, \"{PageTexts.Dutch["topup.title"]}\"; iDEAL in the built-in Stripe sandbox: NO real money moves):"
+                : $"Top-ups (own money, \"{PageTexts.Dutch["topup.title"]}\"; iDEAL through the configured Stripe account):",
+            $"  1. Open {s.Cheques[0].Url} ({s.Cheques[0].Address}) and pick an open idea under \"{PageTexts.Dutch["mine.ideas.title"]}\"" +
                 (title == TopUpIdeaTitle ? $", e.g. \"{title}\"." : "."),
-            $"  2. Under \"{Texts.Dutch["topup.title"]}\" fill in an amount (e.g. 5) and press \"{Texts.Dutch["topup.submit"]}\".",
+            $"  2. Under \"{PageTexts.Dutch["topup.title"]}\" fill in an amount (e.g. 5) and press \"{PageTexts.Dutch["topup.submit"]}\".",
         };
         if (s.StripeSandbox)
         {
@@ -250,8 +250,8 @@ internal sealed class DemoSeed(
             lines.Add("     (or \"Annuleren en terug\": nothing is paid).");
         }
         else lines.Add("  3. Pay on Stripe's checkout page.");
-        lines.Add($"  4. You come back to /inleg/...: it says paid, cancelled or still waiting (\"{Texts.Dutch["topup.return.refresh"]}\"). Once the");
-        lines.Add($"     webhook is in, the idea's progress and \"Mijn cheque\" (\"{Texts.Dutch["mine.topups.title"]}\") show the money.");
+        lines.Add($"  4. You come back to /inleg/...: it says paid, cancelled or still waiting (\"{PageTexts.Dutch["topup.return.refresh"]}\"). Once the");
+        lines.Add($"     webhook is in, the idea's progress and \"Mijn cheque\" (\"{PageTexts.Dutch["mine.topups.title"]}\") show the money.");
         return lines;
     }
 

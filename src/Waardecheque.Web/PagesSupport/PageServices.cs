@@ -42,6 +42,7 @@ public static class PageServices
         services.AddSingleton<ChequeSignIn>();
         services.AddSingleton<PageExpenses>();
         services.AddPageAuth();
+        services.AddPageLanguage();
         return services;
     }
 

@@ -16,7 +16,7 @@ public sealed class ProposeForm
     /// The ProposeIdea command, or null with the fields that could not even be read (euros, date) in
     /// <paramref name="problems"/>. Every rule about the values themselves is the domain's.
     /// </summary>
-    public ProposeIdea? ToCommand(Guid ideaId, ChequeView cheque, Guid? onBehalfOfStaffId, Dictionary<string, string> problems, Texts t)
+    public ProposeIdea? ToCommand(Guid ideaId, ChequeView cheque, Guid? onBehalfOfStaffId, Dictionary<string, string> problems, PageTexts t)
     {
         var target = Format.ParseEuros(Target);
         var deadline = Format.EndOfDay(Deadline);

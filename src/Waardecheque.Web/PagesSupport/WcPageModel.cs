@@ -9,7 +9,7 @@ namespace Waardecheque.Web.PagesSupport;
 /// <summary>What every page model has: its texts, a message to show, and the bus call that turns a rule into a message.</summary>
 public abstract class WcPageModel : PageModel
 {
-    public Texts T => HttpContext.T();
+    public PageTexts T => HttpContext.T();
 
     /// <summary>A success line shown once, above the page (after a POST-redirect-GET it comes back as <c>?ok=</c>).</summary>
     public string? Notice { get; set; }
