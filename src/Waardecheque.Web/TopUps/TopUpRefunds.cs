@@ -47,8 +47,7 @@ public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWol
 
     public async Task RefundAsync(RefundTopUp message, CancellationToken ct)
     {
-        var idea = await LoadIdeaAsync(message.IdeaId, ct);
-        if (idea is null || !idea.TopUps.TryGetValue(message.TopUpId, out var topUp))
+        if (await LoadAsync(message.IdeaId, message.TopUpId, ct) is not (_, var topUp))
             throw new RefundImpossible($"Top-up {message.TopUpId} of idea {message.IdeaId} does not exist.");
         if (!topUp.AwaitsRefund) return;   // refunded already (a duplicate message), or never paid
         var key = RefundKeys.For(topUp);
@@ -88,8 +87,7 @@ public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWol
     /// </summary>
     public async Task CheckCheckoutAsync(CheckTopUpCheckout message, CancellationToken ct)
     {
-        var idea = await LoadIdeaAsync(message.IdeaId, ct);
-        if (idea is null || !idea.TopUps.TryGetValue(message.TopUpId, out var topUp) || topUp.State != TopUpState.Started) return;
+        if (await LoadAsync(message.IdeaId, message.TopUpId, ct) is not (var idea, var topUp) || topUp.State != TopUpState.Started) return;
         var checkout = await checkouts.GetAsync(message.TopUpId, ct);
         if (checkout is null)
         {
@@ -129,8 +127,7 @@ public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWol
     /// </summary>
     public async Task ExpireCheckoutAsync(ExpireTopUpCheckout message, CancellationToken ct)
     {
-        var idea = await LoadIdeaAsync(message.IdeaId, ct);
-        if (idea is null || !idea.TopUps.TryGetValue(message.TopUpId, out var topUp) || topUp.State != TopUpState.Started) return;
+        if (await LoadAsync(message.IdeaId, message.TopUpId, ct) is not (_, var topUp) || topUp.State != TopUpState.Started) return;
         if (await checkouts.GetAsync(message.TopUpId, ct) is not { SessionId: { } session }) return;   // no checkout was opened
         try
         {
@@ -145,8 +142,7 @@ public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWol
     /// <summary>The safety net for a pending refund whose webhook never came: ask Stripe how it ended.</summary>
     public async Task CheckAsync(CheckTopUpRefund message, CancellationToken ct)
     {
-        var idea = await LoadIdeaAsync(message.IdeaId, ct);
-        if (idea is null || !idea.TopUps.TryGetValue(message.TopUpId, out var topUp) || !topUp.AwaitsRefund) return;
+        if (await LoadAsync(message.IdeaId, message.TopUpId, ct) is not (_, var topUp) || !topUp.AwaitsRefund) return;
         if (topUp.FailedRefunds.Contains(message.RefundReference)) return;   // that try failed and a new one runs
         var refund = await stripe.GetRefundAsync(message.RefundReference, ct);
         switch (refund.Status)
@@ -163,13 +159,12 @@ public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWol
     private Task RecordAsync(object command, CancellationToken ct) =>
         new MessageBus(wolverine).InvokeCommandAsync(command, MessageContext.System("refunds") with { Actor = Actor }, ct);
 
-    private async Task<Idea?> LoadIdeaAsync(Guid ideaId, CancellationToken ct)
+    /// <summary>The idea as it stands now (Marten folds it by its Create/Apply) and one of its top-ups, or null when either is missing.</summary>
+    private async Task<(Idea Idea, TopUp TopUp)?> LoadAsync(Guid ideaId, Guid topUpId, CancellationToken ct)
     {
         await using var session = holder.Store.LightweightSession();
-        Idea? idea = null;
-        foreach (var e in await session.Events.FetchStreamAsync(ideaId, token: ct))
-            idea = AggregateFold.Next(idea, e.Data);
-        return idea;
+        var idea = await session.Events.FetchLatest<Idea>(ideaId, ct);
+        return idea is not null && idea.TopUps.TryGetValue(topUpId, out var topUp) ? (idea, topUp) : null;
     }
 }
 

@@ -103,14 +103,11 @@ public sealed class TopUpService(StoreHolder holder, IWolverineRuntime wolverine
             session = await stripe.CreateTopUpCheckoutAsync(new TopUpCheckout(topUpId, ideaId, idea.Title, amountCents,
                 checkout.SuccessUrl, checkout.CancelUrl, topUp.StartedAt, checkout.Email), checkout.IdempotencyKey, ct);
         }
-        catch (StripeException e)
+        catch (Exception e) when (e is StripeException or HttpRequestException)
         {
-            log.LogWarning("Stripe did not open a checkout for top-up {TopUpId}: {Status} {Code}", topUpId, (int)e.HttpStatusCode, e.StripeError?.Code);
-            throw new ApiProblemException(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable,
-                "De betaaldienst is even niet bereikbaar. Probeer het zo opnieuw met dezelfde Idempotency-Key.") { RetryAfter = TimeSpan.FromSeconds(5) };
-        }
-        catch (HttpRequestException)
-        {
+            if (e is StripeException stripeError)
+                log.LogWarning("Stripe did not open a checkout for top-up {TopUpId}: {Status} {Code}", topUpId, (int)stripeError.HttpStatusCode,
+                    stripeError.StripeError?.Code);
             throw new ApiProblemException(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable,
                 "De betaaldienst is even niet bereikbaar. Probeer het zo opnieuw met dezelfde Idempotency-Key.") { RetryAfter = TimeSpan.FromSeconds(5) };
         }
@@ -141,9 +138,10 @@ public sealed class TopUpService(StoreHolder holder, IWolverineRuntime wolverine
         {
             if (!titles.TryGetValue(row.IdeaId, out var title))
                 titles[row.IdeaId] = title = (await IdeaQueries.GetAsync(Db, row.IdeaId, ct))?.Title ?? "";
-            var checkout = await checkouts.GetAsync(row.Id, ct);
+            // Only a top-up still waiting for payment shows its checkout: read it for those alone.
+            var checkoutUrl = row.State == nameof(TopUpState.Started) ? (await checkouts.GetAsync(row.Id, ct))?.Url : null;
             views.Add(new TopUpView(row.Id, row.IdeaId, title, row.ChequeId, row.HouseholdId, row.AmountCents, TopUpStates.Of(row.State),
-                row.RefundedCents, row.StartedAt, row.UpdatedAt, row.State == nameof(TopUpState.Started) ? checkout?.Url : null));
+                row.RefundedCents, row.StartedAt, row.UpdatedAt, checkoutUrl));
         }
         return views;
     }
