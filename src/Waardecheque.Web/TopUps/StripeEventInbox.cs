@@ -99,9 +99,7 @@ public sealed class StripeEventInbox(StoreHolder holder, NpgsqlDataSource db, Db
                     log.LogWarning("Stripe event {EventId} ({Type}) is about a refund of no top-up of ours", e.Id, e.Type);
                     return null;
                 }
-                if (e.Type == EventTypes.RefundFailed || r.Status is "failed" or "canceled")
-                    return new RecordTopUpRefundFailure(refunded.IdeaId, refunded.Id, r.Id);
-                return r.Status == "succeeded" ? new RecordTopUpRefund(refunded.IdeaId, refunded.Id, r.Id) : null;
+                return TopUpRefunds.SettledBy(refunded.IdeaId, refunded.Id, r.Id, e.Type == EventTypes.RefundFailed ? "failed" : r.Status);
             default:
                 return null;
         }

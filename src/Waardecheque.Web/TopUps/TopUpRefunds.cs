@@ -70,13 +70,9 @@ public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWol
             throw new RefundImpossible($"Stripe refused the refund of top-up {topUp.TopUpId} ({(int)e.HttpStatusCode} {e.StripeError?.Code}).", e);
         }
         log.LogInformation("Top-up {TopUpId}: refund {RefundId} is {Status} (key {Key})", topUp.TopUpId, refund.Id, refund.Status, key);
-        switch (refund.Status)
-        {
-            case "succeeded": await RecordAsync(new RecordTopUpRefund(message.IdeaId, message.TopUpId, refund.Id), ct); break;
-            case "failed" or "canceled": await RecordAsync(new RecordTopUpRefundFailure(message.IdeaId, message.TopUpId, refund.Id), ct); break;
-            // pending, requires_action: refund.updated reports how it ends; should it never come, Stripe is asked later
-            default: await CheckLaterAsync(new CheckTopUpRefund(message.IdeaId, message.TopUpId, refund.Id)); break;
-        }
+        // pending, requires_action: refund.updated reports how it ends; should it never come, Stripe is asked later
+        if (SettledBy(message.IdeaId, message.TopUpId, refund.Id, refund.Status) is { } settled) await RecordAsync(settled, ct);
+        else await CheckLaterAsync(new CheckTopUpRefund(message.IdeaId, message.TopUpId, refund.Id));
     }
 
     /// <summary>
@@ -145,13 +141,21 @@ public sealed class TopUpRefunds(StoreHolder holder, StripePayments stripe, IWol
         if (await LoadAsync(message.IdeaId, message.TopUpId, ct) is not (_, var topUp) || !topUp.AwaitsRefund) return;
         if (topUp.FailedRefunds.Contains(message.RefundReference)) return;   // that try failed and a new one runs
         var refund = await stripe.GetRefundAsync(message.RefundReference, ct);
-        switch (refund.Status)
-        {
-            case "succeeded": await RecordAsync(new RecordTopUpRefund(message.IdeaId, message.TopUpId, refund.Id), ct); break;
-            case "failed" or "canceled": await RecordAsync(new RecordTopUpRefundFailure(message.IdeaId, message.TopUpId, refund.Id), ct); break;
-            default: await CheckLaterAsync(message); break;
-        }
+        if (SettledBy(message.IdeaId, message.TopUpId, refund.Id, refund.Status) is { } settled) await RecordAsync(settled, ct);
+        else await CheckLaterAsync(message);
     }
+
+    /// <summary>
+    /// What a refund's status at Stripe means for its top-up: made (<see cref="RecordTopUpRefund"/>), failed or
+    /// cancelled (<see cref="RecordTopUpRefundFailure"/>: tried again with a new key), or null while it is still on its
+    /// way. The one reading of that status for the refund's own answer, the check and the webhook (StripeEventInbox).
+    /// </summary>
+    internal static object? SettledBy(Guid ideaId, Guid topUpId, string refundId, string? status) => status switch
+    {
+        "succeeded" => new RecordTopUpRefund(ideaId, topUpId, refundId),
+        "failed" or "canceled" => new RecordTopUpRefundFailure(ideaId, topUpId, refundId),
+        _ => null,
+    };
 
     private async Task CheckLaterAsync(CheckTopUpRefund message) =>
         await new MessageBus(wolverine).ScheduleAsync(message, CheckAfter);
