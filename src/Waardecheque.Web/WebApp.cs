@@ -1,17 +1,18 @@
 using Waardecheque.Payments;
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Auth;
-using Waardecheque.Web.Database;
+using Waardecheque.Web.Composition;
 using Waardecheque.Web.DataProtection;
+using Waardecheque.Web.Database;
 using Waardecheque.Web.Dev;
-using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
+using Waardecheque.Web.Features.Staff;
 using Waardecheque.Web.Health;
 using Waardecheque.Web.Hosting;
 using Waardecheque.Web.Hosting.OpenApi;
 using Waardecheque.Web.Logging;
-using Waardecheque.Web.PagesSupport;
-using Waardecheque.Web.Printing;
+using Waardecheque.Web.Pages;
+using Waardecheque.Web.RateLimiting;
 
 namespace Waardecheque.Web;
 
@@ -38,9 +39,11 @@ public static class WebApp
         builder.Services.AddWaardechequeHealth();
         builder.Services.AddWaardechequeDataProtection();
         builder.Services.AddWaardechequeAuth();
+        builder.Services.AddAttemptLimiters();
         builder.Services.AddWaardechequeDomain();
         builder.AddMartenAndWolverine();
         builder.Services.AddWaardechequeApi();
+        builder.Services.AddWaardechequeFeatures();
         builder.Services.AddWaardechequeOpenApi();
         builder.Services.AddWaardechequePages();
         builder.Services.AddWaardechequePayments();   // Stripe gateway; the built-in sandbox when no Stripe key is set

@@ -53,19 +53,4 @@ public sealed class CollectChequeTests(BrowserSession browser, WaardechequeSite 
         Assert.Contains(events, e => e.Type == "cheque_activated");   // a never-scanned paper cheque is activated by the collection
         Assert.Contains(events, e => e.Type == "credit_pledged");
     }
-
-    [Fact]
-    public async Task the_walk_in_page_loads_the_scanner_and_other_pages_do_not()
-    {
-        var desk = await browser.NewPageAsync(Screen.Desktop);
-        await desk.GotoAsync(site.Url("/beheer/inloggen"));
-        Assert.Equal(0, await desk.Locator("script[src='/lib/jsQR.js']").CountAsync());
-        await desk.SignInAsync(site, WaardechequeSite.ModeratorEmail);
-        await desk.GotoAsync(site.Url("/beheer/inloop"));
-        Assert.Equal(1, await desk.Locator("script[src='/lib/jsQR.js']").CountAsync());
-        await Assertions.Expect(desk.GetByRole(AriaRole.Button, new() { Name = "Scan de QR-code met de camera" })).ToBeVisibleAsync();
-        var js = await desk.Context.APIRequest.GetAsync(site.Url("/lib/jsQR.js"));
-        Assert.Equal(200, js.Status);
-        await AxeScan.AssertNoSeriousViolationsAsync(desk);
-    }
 }

@@ -3,7 +3,7 @@ using Waardecheque.BrowserTests.Site;
 
 namespace Waardecheque.BrowserTests;
 
-/// <summary>Connectors and the municipality: moderation, the walk-in point, the audit at a glance.</summary>
+/// <summary>Connectors and the municipality: moderation and the audit at a glance (the walk-in point: WalkInTests).</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class StaffJourneyTests(BrowserSession browser, WaardechequeSite site) : IClassFixture<WaardechequeSite>
 {
@@ -84,62 +84,6 @@ public sealed class StaffJourneyTests(BrowserSession browser, WaardechequeSite s
     }
 
     [Fact]
-    public async Task a_connector_helps_a_resident_at_the_walk_in_point_and_the_events_say_so()
-    {
-        var program = await site.SeedProgramAsync("Seghwaert Doet (inloop)", ("Eikenlaan", 31), ("Eikenlaan", 33));
-        var (initiator, resident) = (program.Cheques[0], program.Cheques[1]);
-        await site.ActivateAsync(initiator);
-        var ideaId = await site.OpenIdeaAsync(initiator, "Jeu-de-boulesbaan", 1200);
-
-        var desk = await browser.NewPageAsync(Screen.Desktop);
-        await desk.SignInAsync(site, WaardechequeSite.ModeratorEmail);
-        await desk.GetByRole(AriaRole.Link, new() { Name = "Inloop" }).ClickAsync();
-
-        await desk.GetByLabel("Code van je waardecheque").FillAsync("K7QM-3XRP-9T2C-X");
-        await desk.GetByRole(AriaRole.Button, new() { Name = "Cheque zoeken" }).ClickAsync();
-        await Expect(desk.GetByRole(AriaRole.Alert)).ToContainTextAsync("Deze code klopt niet");
-
-        await desk.GetByLabel("Code van je waardecheque").FillAsync(resident.Code.ToString());
-        await desk.GetByRole(AriaRole.Button, new() { Name = "Cheque zoeken" }).ClickAsync();
-        await Expect(desk.GetByTestId("cheque-state")).ToHaveTextAsync("Nog niet geactiveerd");
-        await AxeScan.AssertNoSeriousViolationsAsync(desk);
-
-        await desk.GetByRole(AriaRole.Button, new() { Name = "Cheque activeren namens de bewoner" }).ClickAsync();
-        await Expect(desk.GetByTestId("cheque-state")).ToHaveTextAsync("Actief");
-
-        await desk.GetByLabel("Idee", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Value = ideaId.ToString() });
-        await desk.GetByLabel("Bedrag in euro").FillAsync("2,50");
-        await desk.GetByRole(AriaRole.Button, new() { Name = "Geld geven" }).ClickAsync();
-        await Expect(desk.GetByRole(AriaRole.Status)).ToHaveTextAsync("Gelukt: € 2,50 gegeven aan \"Jeu-de-boulesbaan\".");
-        await Expect(desk.GetByTestId("available")).ToHaveTextAsync("€ 5,00");
-        await AxeScan.AssertNoSeriousViolationsAsync(desk);
-        await desk.SaveScreenshotAsync("verbinder-inloop-desktop");
-
-        // A resident without a smartphone also proposes an idea through the connector.
-        await desk.GetByLabel("Naam van je idee").FillAsync("Plantenbakken Eikenlaan");
-        await desk.GetByLabel("Wat wil je doen?").FillAsync("Vier bakken met bloemen langs de stoep.");
-        await desk.GetByLabel("Hoeveel geld is nodig? (euro)").FillAsync("veel");
-        await desk.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).ClickAsync();
-        await Expect(desk.GetByRole(AriaRole.Alert)).ToContainTextAsync("Niet alle velden zijn goed ingevuld");
-        await desk.GetByLabel("Hoeveel geld is nodig? (euro)").FillAsync("40,00");
-        await desk.GetByLabel("Tot wanneer mogen buren geld geven?").FillAsync(DateTime.Today.AddDays(20).ToString("yyyy-MM-dd"));
-        await desk.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).ClickAsync();
-        await Expect(desk.GetByRole(AriaRole.Status)).ToHaveTextAsync("Het idee 'Plantenbakken Eikenlaan' is ingediend namens de bewoner.");
-        await AxeScan.AssertNoSeriousViolationsAsync(desk);
-        await desk.GetByRole(AriaRole.Link, new() { Name = "Ideeën beoordelen" }).ClickAsync();
-        await Expect(desk.GetByRole(AriaRole.Heading, new() { Name = "Plantenbakken Eikenlaan" })).ToBeVisibleAsync();
-
-        var events = await site.EventsAsync(resident.Id);
-        var staff = site.ModeratorId.ToString();
-        var activated = events.Single(e => e.Type == "cheque_activated");
-        var pledged = events.Single(e => e.Type == "credit_pledged");
-        Assert.Contains(staff, activated.Data);
-        Assert.Contains(staff, pledged.Data);
-        Assert.Equal($"staff:{staff}", activated.Actor);
-        Assert.Equal($"staff:{staff}", pledged.Actor);
-    }
-
-    [Fact]
     public async Task the_municipality_sees_the_audit_at_a_glance()
     {
         var program = await site.SeedProgramAsync("Seghwaert Doet (controle)", ("Beukenlaan", 41), ("Beukenlaan", 43), ("Beukenlaan", 45));
@@ -164,7 +108,6 @@ public sealed class StaffJourneyTests(BrowserSession browser, WaardechequeSite s
         await moderator.GotoAsync(site.Url($"/beheer/regelingen/{program.Id}"));
         Assert.Contains("geenToegang=1", moderator.Url);
     }
-
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }

@@ -2,10 +2,12 @@ using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Waardecheque.Web.Auth;
 using Waardecheque.Web.Database;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Hosting;
 using Waardecheque.Web.RateLimiting;
+using Waardecheque.Web.Store;
 using Waardecheque.Web.Tests.Support;
 
 namespace Waardecheque.Web.Tests;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Waardecheque.Testing;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Store;
 using Waardecheque.Web.Tests.Support;
 
 namespace Waardecheque.Web.Tests;

@@ -3,8 +3,9 @@ using Npgsql;
 using Serilog.Events;
 using Waardecheque.ReadModels;
 using Waardecheque.Testing;
+using Waardecheque.Web.Composition;
 using Waardecheque.Web.Database;
-using Waardecheque.Web.Domain;
+using Waardecheque.Web.Pages;
 using Waardecheque.Web.Tests.Support;
 
 namespace Waardecheque.Web.Tests;

@@ -9,8 +9,9 @@ using Npgsql;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.ReadModels;
 using Waardecheque.Testing;
+using Waardecheque.Web.Composition;
 using Waardecheque.Web.Database;
-using Waardecheque.Web.Domain;
+using Waardecheque.Web.Store;
 using Waardecheque.Web.Tests.Support;
 
 namespace Waardecheque.Web.Tests;

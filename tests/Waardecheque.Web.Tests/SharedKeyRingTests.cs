@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Store;
 using Waardecheque.Web.Tests.Support;
 
 namespace Waardecheque.Web.Tests;

@@ -2,25 +2,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Waardecheque.Domain;
-using Waardecheque.Web.Api.Audit;
-using Waardecheque.Web.Api.Cheques;
-using Waardecheque.Web.Api.Expenses;
-using Waardecheque.Web.Api.Households;
-using Waardecheque.Web.Api.Ideas;
-using Waardecheque.Web.Api.Pledges;
-using Waardecheque.Web.Api.Programs;
-using Waardecheque.Web.Api.Resident;
-using Waardecheque.Web.Api.Streams;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Database;
-using Waardecheque.Web.Demo;
-using Waardecheque.Web.Errors;
-using Waardecheque.Web.Hosting;
-using Waardecheque.Web.Printing;
 
 namespace Waardecheque.Web.Api;
 
-/// <summary>The HTTP API of API.md (under /api/v1), one endpoint module per area, and what the modules share.</summary>
+/// <summary>
+/// What every feature's endpoints share: JSON as API.md writes it, idempotent requests, who acts, the problems they can
+/// answer. The endpoints themselves are in their feature's folder (Features/*); Composition/FeatureServices adds them.
+/// </summary>
 public static class ApiServices
 {
     public const string Prefix = "/api/v1";
@@ -37,27 +27,7 @@ public static class ApiServices
         });
         services.AddStartupTask<ApiSchema>();
         services.AddSingleton<IdempotentRequests>();
-        services.AddSingleton<Receipts>();
-        services.AddSingleton<ProgramLetters>();
         services.AddSingleton<ActingResolver>();
-        services.AddSingleton<Waardecheque.Web.TopUps.TopUpCheckouts>();
-        services.AddSingleton<Waardecheque.Web.TopUps.TopUpService>();
-        services.AddSingleton<Waardecheque.Web.TopUps.StripeEventInbox>();
-        services.AddSingleton<Waardecheque.Web.TopUps.TopUpRefunds>();
-        services.TryAddSingleton<Waardecheque.Web.TopUps.IRefundCallHook, Waardecheque.Web.TopUps.NoRefundCallHook>();
-        services.AddHostedService<Waardecheque.Web.TopUps.RefundSweep>();
-        services.AddEndpointModule<ProgramEndpoints>();
-        services.AddEndpointModule<HouseholdEndpoints>();
-        services.AddEndpointModule<ChequeEndpoints>();
-        services.AddEndpointModule<ResidentEndpoints>();
-        services.AddEndpointModule<IdeaEndpoints>();
-        services.AddEndpointModule<PledgeEndpoints>();
-        services.AddEndpointModule<TopUps.TopUpEndpoints>();
-        services.AddEndpointModule<TopUps.StripeWebhookEndpoint>();
-        services.AddEndpointModule<ExpenseEndpoints>();
-        services.AddEndpointModule<AuditEndpoints>();
-        services.AddEndpointModule<StreamEndpoints>();
-        services.AddDemoSeed();
         return services;
     }
 
@@ -76,11 +46,4 @@ public static class ApiServices
         .ProducesAuthProblems()
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-
-    /// <summary>The address printed in QR codes; a server without it cannot make cheque links.</summary>
-    public static string PublicBaseUrl(IConfiguration config) =>
-        config[WebConfig.PublicBaseUrl] is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out _)
-            ? url
-            : throw new ApiProblemException(503, ProblemCodes.NotConfigured,
-                $"{WebConfig.PublicBaseUrl} is niet ingesteld: zonder dit adres kunnen geen QR-codes gemaakt worden.");
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Waardecheque.Web.Database;
-using Waardecheque.Web.RateLimiting;
 
 namespace Waardecheque.Web.Auth;
 
@@ -17,7 +16,6 @@ public static class AuthServices
         services.AddStartupTask<BootstrapAdmin>();
         services.AddSingleton<IHousekeeping, ExpiredSessions>();
         services.AddHousekeeping();
-        services.AddAttemptLimiters();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddWaardechequePolicies();

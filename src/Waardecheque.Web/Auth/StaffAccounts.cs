@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Identity;
 using Npgsql;
 using Waardecheque.Web.Database;
 using Waardecheque.Web.Errors;
+using Waardecheque.Web.Hosting.OpenApi.Markers;
 
-using Waardecheque.Web.Hosting.OpenApi;
 
 namespace Waardecheque.Web.Auth;
 

@@ -1,6 +1,6 @@
 using System.Net.Mail;
 using Waardecheque.Web.Errors;
-using Waardecheque.Web.Hosting.OpenApi;
+using Waardecheque.Web.Hosting.OpenApi.Markers;
 
 namespace Waardecheque.Web.Auth;
 

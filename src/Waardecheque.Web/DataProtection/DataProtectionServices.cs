@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+
 using Waardecheque.Web.Database;
 
 namespace Waardecheque.Web.DataProtection;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Waardecheque.Web.Health;
 
 namespace Waardecheque.Web.Database;
 
@@ -24,7 +23,6 @@ public static class StartupTaskServices
         if (services.Any(d => d.ServiceType == typeof(StartupTaskRunner))) return services;
         services.AddSingleton<StartupTaskRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<StartupTaskRunner>());
-        services.AddReadinessCheck<StartupTaskRunner>("startup");
         return services;
     }
 }

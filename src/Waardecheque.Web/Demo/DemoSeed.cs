@@ -14,12 +14,13 @@ using Waardecheque.Payments;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Auth;
-using Waardecheque.Web.Domain;
 using Waardecheque.Web.Errors;
+using Waardecheque.Web.Features.Expenses;
+using Waardecheque.Web.Features.Issuing.Printing;
 using Waardecheque.Web.Health;
 using Waardecheque.Web.Hosting;
-using Waardecheque.Web.PagesSupport;
-using Waardecheque.Web.Printing;
+using Waardecheque.Web.Pages;
+using Waardecheque.Web.Store;
 
 namespace Waardecheque.Web.Demo;
 

@@ -1,5 +1,5 @@
+using Waardecheque.Web.Features.Issuing.Printing;
 using Waardecheque.Web.Hosting;
-using Waardecheque.Web.Printing;
 
 namespace Waardecheque.Web.Dev;
 

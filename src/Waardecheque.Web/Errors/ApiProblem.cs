@@ -1,5 +1,6 @@
 using Waardecheque.Domain;
-using Waardecheque.Web.Hosting.OpenApi;
+
+using Waardecheque.Web.Hosting.OpenApi.Markers;
 
 namespace Waardecheque.Web.Errors;
 

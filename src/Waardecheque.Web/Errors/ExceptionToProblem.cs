@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain;
 using JasperFx;
 using Waardecheque.Web.Database;
-using Waardecheque.Web.Logging;
-using Waardecheque.Web.Printing;
 
 namespace Waardecheque.Web.Errors;
 
@@ -28,7 +26,7 @@ internal sealed class ExceptionToProblem : IExceptionHandler
         }
 
         var (problem, retryAfter) = ToProblem(exception);
-        if (problem.Status >= 500) RequestLogging.RecordException(http, exception);
+        if (problem.Status >= 500) RecordException(http, exception);
         await ProblemWriter.WriteAsync(http, problem, retryAfter);
         return true;
     }
@@ -56,4 +54,8 @@ internal sealed class ExceptionToProblem : IExceptionHandler
             (Problems.Create(503, ProblemCodes.Unavailable, ProblemCodes.DetailFor(503), null), DatabaseRetryAfter),
         _ => (Problems.Create(500, ProblemCodes.InternalError, ProblemCodes.DetailFor(500), null), null),
     };
+
+    /// <summary>Lets the request's log line (Serilog.AspNetCore) show an exception that was turned into a 5xx response further in.</summary>
+    public static void RecordException(HttpContext http, Exception exception) =>
+        http.RequestServices.GetService<Serilog.IDiagnosticContext>()?.SetException(exception);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Waardecheque.Web.Database;
 using Waardecheque.Web.Errors;
 
 namespace Waardecheque.Web.Health;
@@ -18,8 +19,10 @@ public static class HealthServices
         return services;
     }
 
-    internal static IServiceCollection AddWaardechequeHealth(this IServiceCollection services) =>
-        services.AddReadinessCheck<PostgresReadiness>("postgres");
+    // The startup tasks' check is added here, not by Database: health knows the database, not the other way round.
+    internal static IServiceCollection AddWaardechequeHealth(this IServiceCollection services) => services
+        .AddReadinessCheck<StartupTaskRunner>("startup")
+        .AddReadinessCheck<PostgresReadiness>("postgres");
 
     /// <summary>Runs every readiness check once (the demo seed waits on this too).</summary>
     public static Task<HealthReport> CheckReadinessAsync(this HealthCheckService health, CancellationToken ct) =>

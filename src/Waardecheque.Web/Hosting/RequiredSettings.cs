@@ -1,4 +1,4 @@
-using Waardecheque.Web.Domain;
+using Waardecheque.Web.Store;
 
 namespace Waardecheque.Web.Hosting;
 

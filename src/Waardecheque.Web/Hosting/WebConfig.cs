@@ -1,3 +1,6 @@
+using Waardecheque.Web.Errors;
+using Waardecheque.Web.Store;
+
 namespace Waardecheque.Web.Hosting;
 
 /// <summary>The configuration keys of API.md, in one place so a typo cannot hide in a string literal elsewhere.</summary>
@@ -21,4 +24,11 @@ public static class WebConfig
     public const string IssueBatchSize = "Waardecheque:Issuing:BatchSize";
 
     public const string DefaultSchema = "waardecheque";
+
+    /// <summary>The address printed in QR codes; a server without it cannot make cheque links.</summary>
+    public static string PublicBaseUrlOf(IConfiguration config) =>
+        config[PublicBaseUrl] is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out _)
+            ? url
+            : throw new ApiProblemException(503, ProblemCodes.NotConfigured,
+                $"{PublicBaseUrl} is niet ingesteld: zonder dit adres kunnen geen QR-codes gemaakt worden.");
 }

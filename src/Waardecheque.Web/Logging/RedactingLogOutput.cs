@@ -2,6 +2,8 @@ using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting;
 
+using Waardecheque.Web.Pages;
+
 namespace Waardecheque.Web.Logging;
 
 /// <summary>Redacts every string property, so any sink (console, tests, a future shipper) gets clean values.</summary>

@@ -2,6 +2,7 @@ using Serilog;
 using Serilog.AspNetCore;
 using Serilog.Events;
 using Serilog.Extensions.Hosting;
+
 using Waardecheque.Web.Auth;
 
 namespace Waardecheque.Web.Logging;
@@ -18,10 +19,6 @@ public static class RequestLogging
 
     /// <summary>The line's template. Serilog.AspNetCore fills RequestMethod, RequestPath, StatusCode and Elapsed.</summary>
     public const string Template = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
-
-    /// <summary>Lets the request line show an exception that was turned into a 5xx response further in.</summary>
-    public static void RecordException(HttpContext http, Exception exception) =>
-        http.RequestServices.GetService<IDiagnosticContext>()?.SetException(exception);
 
     /// <summary>Serilog.AspNetCore's middleware needs the diagnostic context that collects each request's properties.</summary>
     internal static IServiceCollection AddRequestLogging(this IServiceCollection services) => services

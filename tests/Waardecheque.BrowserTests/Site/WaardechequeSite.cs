@@ -13,8 +13,8 @@ using Waardecheque.ReadModels;
 using Waardecheque.Testing;
 using Waardecheque.Web;
 using Waardecheque.Web.Auth;
-using Waardecheque.Web.Domain;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Store;
 
 namespace Waardecheque.BrowserTests.Site;
 

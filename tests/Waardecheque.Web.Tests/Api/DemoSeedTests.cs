@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Waardecheque.Web.Demo;
+using Waardecheque.Web.Features.Issuing.Printing;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Store;
 using Waardecheque.Web.Tests.Support;
 
 namespace Waardecheque.Web.Tests.Api;
@@ -73,7 +75,7 @@ public sealed class DemoSeedTests(DemoWorld w) : IClassFixture<DemoWorld>
         Assert.Equal(5, w.Summary.Cheques.Count);
         foreach (var cheque in w.Summary.Cheques)
         {
-            Assert.Equal(Waardecheque.Web.Printing.ChequeUrls.For("https://waardecheque.zoetermeer.example", cheque.Code), cheque.Url);
+            Assert.Equal(Waardecheque.Web.Features.Issuing.Printing.ChequeUrls.For("https://waardecheque.zoetermeer.example", cheque.Code), cheque.Url);
             var session = await w.PostJsonAsync("/api/v1/resident/sessions", null, new { code = cheque.Code });
             Assert.Equal(cheque.Address.Split(' ')[0], session.GetProperty("cheque").GetProperty("household").GetProperty("street").GetString());
         }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Waardecheque.Web.Auth;
+using Waardecheque.Web.Features.Expenses;
 using Waardecheque.Web.Tests.Support;
 using Xunit.Abstractions;
 

@@ -4,6 +4,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Waardecheque.Web.Auth;
+using Waardecheque.Web.Features.Ideas;
+using Waardecheque.Web.Features.Pledging;
+using Waardecheque.Web.Features.Programs;
 using Waardecheque.Web.Tests.Support;
 
 namespace Waardecheque.Web.Tests.Api;

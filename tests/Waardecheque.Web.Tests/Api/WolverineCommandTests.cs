@@ -7,8 +7,6 @@ using Npgsql;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Domain;
 using Waardecheque.ReadModels;
-using Waardecheque.Web.Domain;
-using Waardecheque.Web.Hosting;
 using Waardecheque.Web.Tests.Support;
 using Wolverine.Runtime;
 

@@ -6,7 +6,9 @@ using System.Net.Http.Json;
 using System.Text;
 using Waardecheque.Testing;
 using Waardecheque.Web.Api;
+using Waardecheque.Web.Auth;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Store;
 using Waardecheque.Web.Tests.Support;
 using Xunit.Abstractions;
 

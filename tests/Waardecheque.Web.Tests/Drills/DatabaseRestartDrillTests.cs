@@ -8,7 +8,7 @@ using Waardecheque.Domain;
 using Waardecheque.Web.Api;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Database;
-using Waardecheque.Web.Domain;
+using Waardecheque.Web.Store;
 using Waardecheque.Web.Tests.Support;
 using Xunit.Abstractions;
 

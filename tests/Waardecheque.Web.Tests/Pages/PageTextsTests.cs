@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Waardecheque.Testing;
-using Waardecheque.Web.PagesSupport;
+using Waardecheque.Web.Pages;
 using Waardecheque.Web.Tests.Support;
 
 namespace Waardecheque.Web.Tests.Pages;

@@ -7,7 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
 using Waardecheque.Testing;
+using Waardecheque.Web.Features.Expenses;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Store;
 
 namespace Waardecheque.Web.Tests.Support;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Serilog.Core;
 using Serilog.Events;
 using Waardecheque.Web.Logging;
+using Waardecheque.Web.Pages;
 
 namespace Waardecheque.Web.Tests.Support;
 

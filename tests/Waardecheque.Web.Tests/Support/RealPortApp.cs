@@ -1,8 +1,8 @@
+using Waardecheque.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Waardecheque.Testing;
-using Waardecheque.Web.Hosting;
 
 namespace Waardecheque.Web.Tests.Support;
 

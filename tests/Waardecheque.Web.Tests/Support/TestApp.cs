@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
 using Waardecheque.Testing;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Store;
 
 namespace Waardecheque.Web.Tests.Support;
 

@@ -5,7 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Waardecheque.Payments;
 using Waardecheque.Payments.Sandbox;
+using Waardecheque.Web.Database;
+using Waardecheque.Web.Demo;
+using Waardecheque.Web.Features.TopUps;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Store;
 
 namespace Waardecheque.Web.Tests.Support;
 
@@ -65,7 +69,7 @@ public class TopUpWorld : ApiWorld
         [PaymentsConfig.RetryFirstDelayMs] = "5",
         [PaymentsConfig.RetryMaxDelayMs] = "40",
         [PaymentsConfig.RetryAttemptTimeoutMs] = "5000",
-        [Waardecheque.Web.TopUps.TopUpRefunds.CheckAfterSetting] = "1",
+        [Waardecheque.Web.Features.TopUps.TopUpRefunds.CheckAfterSetting] = "1",
     };
 
     public override async Task InitializeAsync()

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
+using Waardecheque.Web.Pages;
+
 namespace Waardecheque.Web.Hosting.OpenApi;
 
 /// <summary>

@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
+using Waardecheque.Web.Hosting.OpenApi.Markers;
+
 namespace Waardecheque.Web.Hosting.OpenApi;
 
 /// <summary>

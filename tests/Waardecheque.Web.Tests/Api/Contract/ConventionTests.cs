@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Waardecheque.Web.Api;
+using Waardecheque.Web.Auth;
 using Waardecheque.Web.Hosting;
 using Waardecheque.Web.Hosting.OpenApi;
+using Waardecheque.Web.Hosting.OpenApi.Markers;
 using Waardecheque.Web.Tests.Support;
 
 namespace Waardecheque.Web.Tests.Api.Contract;

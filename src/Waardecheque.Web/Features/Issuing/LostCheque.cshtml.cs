@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Authorization;
+using Wolverine;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Waardecheque.Domain.Cheques;
+using Waardecheque.Domain.Households;
+using Waardecheque.Domain;
+using Waardecheque.Web.Auth;
+using Waardecheque.Web.Pages;
+using Waardecheque.Web.Store;
+
+namespace Waardecheque.Web.Features.Issuing;
+
+public sealed record AddressCheque(Guid ChequeId, string Address, string State, long AvailableCents, long ValueCents);
+
+/// <summary>
+/// <c>/beheer/regelingen/{id}/cheque-kwijt</c> (admin): find a household by postcode and house number
+/// (rm_households + rm_cheques), block its cheque, reissue it. The new code is shown once, on the answer to the
+/// reissue; it is never stored (only its hash is) and never put in a URL.
+/// </summary>
+[Authorize(Policy = PageAuth.AuditPolicy)]
+[Authorize(Policy = PageAuth.AdminPolicy)]
+public sealed class LostChequeModel(PageQueries queries, IMessageBus bus, StoreHolder holder, CodeKey key, ISessionTokens sessions)
+    : WcPageModel
+{
+    public ProgramView? Program { get; private set; }
+    public string Postcode { get; private set; } = "";
+    public string Number { get; private set; } = "";
+    public IReadOnlyList<AddressCheque>? Found { get; private set; }
+    public string? NewCode { get; private set; }
+
+    private Guid StaffId => User.SubjectId()!.Value;
+
+    public async Task OnGetAsync(Guid id) => Program = await queries.ProgramAsync(id, HttpContext.RequestAborted);
+
+    public async Task<IActionResult> OnPostFindAsync(Guid id, [FromForm] string? postcode, [FromForm] string? number)
+    {
+        Program = await queries.ProgramAsync(id, HttpContext.RequestAborted);
+        (Postcode, Number) = (postcode ?? "", number ?? "");
+        var pc = AddressRules.Postcode(postcode);
+        if (!pc.IsOk) FieldProblems["postcode"] = pc.ErrorMessage!;
+        if (!int.TryParse(number?.Trim(), out var huisnummer) || huisnummer is < 1 or > 99_999)
+            FieldProblems["number"] = AddressRules.Huisnummer(number).ErrorMessage ?? T["new.badcount"];
+        if (FieldProblems.Count > 0)
+        {
+            Problem = string.Join(" ", FieldProblems.Values);
+            return Page();
+        }
+        await FindAsync(id, pc.Value!, huisnummer, null);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostBlockAsync(Guid id, [FromForm] Guid chequeId, [FromForm] string? reason)
+    {
+        Program = await queries.ProgramAsync(id, HttpContext.RequestAborted);
+        if (await TryInvokeAsync(bus, new BlockCheque(chequeId, StaffId, reason ?? "")))
+        {
+            // A blocked cheque is out of use at once: whoever holds a session with it is signed out (as the API does).
+            await sessions.RevokeSubjectAsync(chequeId, HttpContext.RequestAborted);
+            Notice = T["lost.blocked"];
+        }
+        await FindAsync(id, null, 0, chequeId);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostReissueAsync(Guid id, [FromForm] Guid chequeId)
+    {
+        Program = await queries.ProgramAsync(id, HttpContext.RequestAborted);
+        var codeKey = key.Bytes;
+        if (await TryInvokeAsync(bus, new ReissueCheque(chequeId, StaffId)))
+        {
+            await sessions.RevokeSubjectAsync(chequeId, HttpContext.RequestAborted);
+            NewCode = ChequeCode.Derive(codeKey, Cheque.ReplacementIdFor(chequeId)).ToString();
+            Response.Headers.CacheControl = "no-store";
+        }
+        await FindAsync(id, null, 0, chequeId);
+        return Page();
+    }
+
+    /// <summary>Every cheque of the households at this address (or of the household of <paramref name="chequeId"/>).</summary>
+    private async Task FindAsync(Guid programId, string? postcode, int huisnummer, Guid? chequeId)
+    {
+        await using var cmd = holder.Store.DataSource.CreateCommand("""
+            select c.id, h.street, h.huisnummer, h.huisletter, h.toevoeging, h.postcode, c.state, c.available_cents, c.value_cents
+            from rm_households h join rm_cheques c on c.household_id = h.id and c.program_id = h.program_id
+            where h.program_id = $1
+              and (($4::uuid is null and h.postcode = $2 and h.huisnummer = $3)
+                   or h.id = (select household_id from rm_cheques where id = $4))
+            order by h.huisletter nulls first, h.toevoeging nulls first, c.issued_at
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = programId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)postcode ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = huisnummer });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)chequeId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        await using var r = await cmd.ExecuteReaderAsync(HttpContext.RequestAborted);
+        var list = new List<AddressCheque>();
+        while (await r.ReadAsync(HttpContext.RequestAborted))
+        {
+            var address = $"{r.GetString(1)} {r.GetInt32(2)}{(r.IsDBNull(3) ? "" : " " + r.GetString(3))}{(r.IsDBNull(4) ? "" : "-" + r.GetString(4))}, {r.GetString(5)}";
+            var state = Program?.State == "Closed" ? "Expired" : r.GetString(6);
+            list.Add(new AddressCheque(r.GetGuid(0), address, state, r.GetInt64(7), r.GetInt64(8)));
+        }
+        Found = list;
+    }
+}

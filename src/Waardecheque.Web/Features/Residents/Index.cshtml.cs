@@ -1,0 +1,8 @@
+using Waardecheque.Web.Pages;
+
+namespace Waardecheque.Web.Features.Residents;
+
+public sealed class IndexModel : WcPageModel
+{
+    public void OnGet() { }
+}

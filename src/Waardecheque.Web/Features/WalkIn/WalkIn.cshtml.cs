@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Authorization;
+using Waardecheque.Web.Auth;
+using Waardecheque.Web.Features.Ideas;
+using Waardecheque.Web.Features.Residents;
+using Waardecheque.Web.Pages;
+using Wolverine;
+using Microsoft.AspNetCore.Mvc;
+using Waardecheque.Domain.Cheques;
+using Waardecheque.Domain.Ideas;
+using Waardecheque.Domain;
+
+namespace Waardecheque.Web.Features.WalkIn;
+
+/// <summary>
+/// <c>/beheer/inloop</c>: a connector types a resident's code and acts for them (activate, pledge, propose). Every command
+/// carries <c>OnBehalfOfStaffId</c> and the connector as actor, so the events say who did it for whom. The cheque id
+/// travels in the form, never the code; staff may act for any cheque, the rules still decide what is allowed.
+/// </summary>
+[Authorize(Policy = PageAuth.ModeratorPolicy)]
+public sealed class WalkInModel(PageQueries queries, IMessageBus bus, ChequeSignIn signIn) : WcPageModel
+{
+    public ChequeView? Cheque { get; private set; }
+    public IReadOnlyList<IdeaView> OpenIdeas { get; private set; } = [];
+    public Guid? SelectedIdea { get; private set; }
+    [BindProperty] public ProposeForm Form { get; set; } = new();
+
+    private Guid StaffId => User.SubjectId()!.Value;
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostFindAsync([FromForm] string? code)
+    {
+        if (await signIn.FindForPageAsync(this, code) is { } chequeId) await LoadAsync(chequeId);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostActivateAsync([FromForm] Guid chequeId)
+    {
+        if (await TryInvokeAsync(bus, new ActivateCheque(chequeId, StaffId))) Notice = T["walkin.activated"];
+        await LoadAsync(chequeId);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPledgeAsync([FromForm] Guid chequeId, [FromForm] Guid ideaId, [FromForm] string? amount,
+        [FromForm] bool all)
+    {
+        await LoadAsync(chequeId);
+        SelectedIdea = ideaId;
+        if (Cheque is null) return Page();
+        long? cents = all ? Cheque.AvailableCents : Format.ParseEuros(amount);
+        if (cents is null)
+        {
+            Problem = T["pledge.badamount"];
+            return Page();
+        }
+        if (await TryInvokeAsync(bus, new Pledge(ideaId, chequeId, cents.Value, StaffId)))
+        {
+            var idea = await queries.IdeaAsync(ideaId, HttpContext.RequestAborted);
+            Notice = T.F("walkin.pledged", T.Euros(cents.Value), idea?.Title ?? "");
+            await LoadAsync(chequeId);
+        }
+        return Page();
+    }
+
+    /// <summary>A resident without a smartphone proposes an idea through the connector; the domain's rules apply as ever.</summary>
+    public async Task<IActionResult> OnPostProposeAsync([FromForm] Guid chequeId)
+    {
+        await LoadAsync(chequeId);
+        if (Cheque is null) return Page();
+        var command = Form.ToCommand(Guid.CreateVersion7(), Cheque, StaffId, FieldProblems, T);
+        if (command is not null && await TryInvokeAsync(bus, command))
+        {
+            Notice = T.F("walkin.proposed", command.Title.Trim());
+            Form = new ProposeForm();
+        }
+        else Problem ??= T.IsEnglish ? "Not every field is filled in correctly." : "Niet alle velden zijn goed ingevuld.";
+        return Page();
+    }
+
+    private async Task LoadAsync(Guid chequeId)
+    {
+        Cheque = await queries.ChequeAsync(chequeId, HttpContext.RequestAborted);
+        if (Cheque is not null)
+            OpenIdeas = (await queries.IdeasForAsync(Cheque, HttpContext.RequestAborted)).Where(i => i.State == "Open").ToList();
+    }
+}

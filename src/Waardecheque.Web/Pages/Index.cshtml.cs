@@ -1,8 +1,0 @@
-using Waardecheque.Web.PagesSupport;
-
-namespace Waardecheque.Web.Pages;
-
-public sealed class IndexModel : WcPageModel
-{
-    public void OnGet() { }
-}
