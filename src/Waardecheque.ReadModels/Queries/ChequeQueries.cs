@@ -24,14 +24,30 @@ public sealed record HouseholdAddress(Guid Id, Guid ProgramId, string Postcode, 
 /// <summary>One household's pledge to one idea (all its cheques together), with the idea's state.</summary>
 public sealed record HouseholdPledge(Guid IdeaId, string Title, string IdeaState, long AmountCents, bool Released);
 
+/// <summary>A cheque with its program, read in one round trip (<see cref="ChequeQueries.WithProgramAsync"/>; the program without counts).</summary>
+public sealed record ChequeWithProgram(ChequeRow Cheque, ProgramRow Program);
+
 /// <summary>Reads of rm_cheques and rm_households.</summary>
 public static class ChequeQueries
 {
-    private const string Select = """
-        select c.id, c.program_id, c.household_id, c.state, c.value_cents, c.available_cents, c.street, c.buurt_code,
-               c.issued_at, c.activated_at, c.replaces_cheque_id, c.replaced_by_cheque_id, c.blocked_reason, p.state
-        from rm_cheques c join rm_programs p on p.id = c.program_id
+    /// <summary>The columns <see cref="Read"/> reads; the program's state comes along for <see cref="ChequeRow.EffectiveState"/>.</summary>
+    private const string Columns = """
+        c.id, c.program_id, c.household_id, c.state, c.value_cents, c.available_cents, c.street, c.buurt_code,
+        c.issued_at, c.activated_at, c.replaces_cheque_id, c.replaced_by_cheque_id, c.blocked_reason, p.state
         """;
+
+    /// <summary>How many columns <see cref="Columns"/> has: the program's columns start after them in <see cref="SelectWithProgram"/>.</summary>
+    private const int ColumnCount = 14;
+
+    private const string From = "from rm_cheques c join rm_programs p on p.id = c.program_id";
+
+    private const string Select = $"select {Columns} {From}";
+
+    /// <summary>
+    /// A cheque and its program by the cheque's id ($1), for <see cref="WithProgramAsync"/> and the batch of
+    /// <see cref="MyChequeQuery"/>.
+    /// </summary>
+    internal const string SelectWithProgram = $"select {Columns}, {ProgramQueries.ColumnsWithoutCounts} {From} where c.id = $1";
 
     public static async Task<ChequeRow?> GetAsync(NpgsqlDataSource db, Guid id, CancellationToken ct = default)
     {
@@ -48,6 +64,23 @@ public static class ChequeQueries
         return await ReadOneAsync(cmd, ct);
     }
 
+    /// <summary>The cheque with its program in one round trip: every resident page starts here.</summary>
+    public static async Task<ChequeWithProgram?> WithProgramAsync(NpgsqlDataSource db, Guid id, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(SelectWithProgram);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? ReadWithProgram(r) : null;
+    }
+
+    /// <summary>The household a cheque belongs to; <see cref="Guid.Empty"/> when there is no such cheque.</summary>
+    public static async Task<Guid> HouseholdOfAsync(NpgsqlDataSource db, Guid chequeId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("select household_id from rm_cheques where id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = chequeId });
+        return await cmd.ExecuteScalarAsync(ct) is Guid id ? id : Guid.Empty;
+    }
+
     public static async Task<HouseholdAddress?> AddressAsync(NpgsqlDataSource db, Guid householdId, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
@@ -60,20 +93,47 @@ public static class ChequeQueries
             NullableString(r, 5), r.GetString(6), r.GetString(7));
     }
 
+    /// <summary>The columns <see cref="ReadPledgesAsync"/> reads.</summary>
+    private const string SelectPledges = """
+        select i.id, i.title, i.state, p.amount_cents, p.released
+        from rm_pledges p join rm_ideas i on i.id = p.idea_id
+        """;
+
     /// <summary>Everything a household pledged in a program, from any of its cheques, newest idea first.</summary>
     public static async Task<IReadOnlyList<HouseholdPledge>> PledgesOfHouseholdAsync(NpgsqlDataSource db, Guid programId, Guid householdId,
         CancellationToken ct = default)
     {
-        await using var cmd = db.CreateCommand("""
-            select i.id, i.title, i.state, p.amount_cents, p.released
-            from rm_pledges p join rm_ideas i on i.id = p.idea_id
-            where p.household_id = $1 and i.program_id = $2
-            order by i.proposed_at desc, i.id
-            """);
+        await using var cmd = db.CreateCommand(SelectPledges + " where p.household_id = $1 and i.program_id = $2 order by i.proposed_at desc, i.id");
         cmd.Parameters.Add(new NpgsqlParameter { Value = householdId });
         cmd.Parameters.Add(new NpgsqlParameter { Value = programId });
-        var rows = new List<HouseholdPledge>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await ReadPledgesAsync(r, ct);
+    }
+
+    /// <summary>
+    /// What the household of cheque $1 pledged in the cheque's program, oldest idea first (the order of the resident's
+    /// page). Keyed by the cheque alone, so it can ride in <see cref="MyChequeQuery"/>'s batch.
+    /// </summary>
+    internal const string PledgesOfChequeSql = $"""
+        {SelectPledges}
+        where p.household_id = (select household_id from rm_cheques where id = $1)
+          and i.program_id = (select program_id from rm_cheques where id = $1)
+        order by i.proposed_at
+        """;
+
+    /// <summary>The pledges of the cheque's household, as <c>/mijn-cheque</c> lists them (<see cref="PledgesOfChequeSql"/>).</summary>
+    public static async Task<IReadOnlyList<HouseholdPledge>> PledgesOfChequeAsync(NpgsqlDataSource db, Guid chequeId,
+        CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(PledgesOfChequeSql);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = chequeId });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await ReadPledgesAsync(r, ct);
+    }
+
+    internal static async Task<IReadOnlyList<HouseholdPledge>> ReadPledgesAsync(NpgsqlDataReader r, CancellationToken ct)
+    {
+        var rows = new List<HouseholdPledge>();
         while (await r.ReadAsync(ct))
             rows.Add(new HouseholdPledge(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetBoolean(4)));
         return rows;
@@ -82,11 +142,15 @@ public static class ChequeQueries
     private static async Task<ChequeRow?> ReadOneAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return null;
-        return new ChequeRow(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetString(6),
-            r.GetString(7), r.GetFieldValue<DateTimeOffset>(8), NullableTime(r, 9), NullableGuid(r, 10), NullableGuid(r, 11),
-            NullableString(r, 12), r.GetString(13));
+        return await r.ReadAsync(ct) ? Read(r) : null;
     }
+
+    internal static ChequeRow Read(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt64(4),
+        r.GetInt64(5), r.GetString(6), r.GetString(7), r.GetFieldValue<DateTimeOffset>(8), NullableTime(r, 9), NullableGuid(r, 10),
+        NullableGuid(r, 11), NullableString(r, 12), r.GetString(13));
+
+    /// <summary>A row of <see cref="SelectWithProgram"/>.</summary>
+    internal static ChequeWithProgram ReadWithProgram(NpgsqlDataReader r) => new(Read(r), ProgramQueries.Read(r, first: ColumnCount));
 
     internal static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     internal static Guid? NullableGuid(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetGuid(i);

@@ -6,14 +6,22 @@ public sealed record ExpenseRow(Guid Id, Guid IdeaId, long AmountCents, string P
     Guid SubmittedByHouseholdId, Guid? SubmittedByStaffId, string State, DateTimeOffset SubmittedAt, Guid? DecidedByStaffId,
     string? Reason, string? PaymentReference);
 
+/// <summary>An expense with the title of its idea, for staff's queue (which lists expenses of many ideas).</summary>
+public sealed record ExpenseWithIdea(ExpenseRow Expense, string IdeaTitle);
+
 /// <summary>Reads of rm_expenses. Expense routes carry no idea id: the expense's row says which idea it belongs to.</summary>
 public static class ExpenseQueries
 {
-    private const string Select = """
-        select id, idea_id, amount_cents, payee, description, receipt_reference, submitted_by_household_id, submitted_by_staff_id,
-               state, submitted_at, decided_by_staff_id, reason, payment_reference
-        from rm_expenses
+    /// <summary>The columns <see cref="Read"/> reads, rm_expenses as <c>e</c> (rm_ideas shares column names with it).</summary>
+    private const string Columns = """
+        e.id, e.idea_id, e.amount_cents, e.payee, e.description, e.receipt_reference, e.submitted_by_household_id,
+        e.submitted_by_staff_id, e.state, e.submitted_at, e.decided_by_staff_id, e.reason, e.payment_reference
         """;
+
+    /// <summary>How many columns <see cref="Columns"/> has: joined columns follow them.</summary>
+    private const int ColumnCount = 13;
+
+    private const string Select = $"select {Columns} from rm_expenses e";
 
     public static async Task<ExpenseRow?> GetAsync(NpgsqlDataSource db, Guid id, CancellationToken ct = default)
     {
@@ -30,6 +38,21 @@ public static class ExpenseQueries
         var rows = new List<ExpenseRow>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) rows.Add(Read(r));
+        return rows;
+    }
+
+    /// <summary>Everything staff still have to do, oldest first: submitted (decide) and approved (pay).</summary>
+    public static async Task<IReadOnlyList<ExpenseWithIdea>> OpenAsync(NpgsqlDataSource db, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand($"""
+            select {Columns}, i.title
+            from rm_expenses e join rm_ideas i on i.id = e.idea_id
+            where e.state in ('Submitted', 'Approved')
+            order by e.submitted_at
+            """);
+        var rows = new List<ExpenseWithIdea>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) rows.Add(new ExpenseWithIdea(Read(r), r.GetString(ColumnCount)));
         return rows;
     }
 

@@ -31,7 +31,6 @@ public static class FeatureServices
         services.AddTopUps();   // its endpoints here: the OpenAPI document lists paths in this order
         services.AddEndpointModule<ExpenseEndpoints>();
         services.AddSingleton<Receipts>();
-        services.AddSingleton<PageExpenses>();
         services.AddEndpointModule<AuditEndpoints>();
         services.AddEndpointModule<StreamEndpoints>();
         services.AddDemoSeed();

@@ -34,7 +34,6 @@ public static class PageServices
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.FormFieldName = "__af";
         });
-        services.AddSingleton<PageQueries>();
         services.AddPageAuth();
         services.AddPageLanguage();
         return services;

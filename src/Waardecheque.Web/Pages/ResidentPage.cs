@@ -1,28 +1,31 @@
 using Microsoft.AspNetCore.Authorization;
-
+using Npgsql;
+using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
+using Waardecheque.Web.Store;
 
 namespace Waardecheque.Web.Pages;
 
-/// <summary>A page behind the resident's cookie: the signed-in cheque, loaded fresh from rm_cheques.</summary>
+/// <summary>A page behind the resident's cookie: the signed-in cheque with its program, loaded fresh from the read models.</summary>
 [Authorize(Policy = PageAuth.ResidentPolicy)]
-public abstract class ResidentPage(PageQueries queries) : WcPageModel
+public abstract class ResidentPage(StoreHolder holder) : WcPageModel
 {
-    protected PageQueries Queries => queries;
+    protected NpgsqlDataSource Db => holder.Store.DataSource;
 
-    public ChequeView Cheque { get; protected set; } = null!;
+    public ChequeRow Cheque { get; protected set; } = null!;
+
+    public ProgramRow Program { get; protected set; } = null!;
 
     public Guid ChequeId => User.ChequeId() ?? throw new InvalidOperationException("No resident session.");
 
     protected async Task<bool> LoadChequeAsync()
     {
-        var cheque = await queries.ChequeAsync(ChequeId, HttpContext.RequestAborted);
-        if (cheque is null) return false;
-        Cheque = cheque;
+        if (await ChequeQueries.WithProgramAsync(Db, ChequeId, HttpContext.RequestAborted) is not { } read) return false;
+        (Cheque, Program) = read;
         return true;
     }
 
-    public string ScopeText(IdeaView idea) => idea.Scope.Kind == Waardecheque.Domain.Ideas.ScopeKind.Street
+    public string ScopeText(IdeaRow idea) => idea.Scope.Kind == Waardecheque.Domain.Ideas.ScopeKind.Street
         ? T.F("idea.scope.Street", idea.Scope.Street ?? "")
-        : T.F("idea.scope.Buurt", Cheque.Program.BuurtName(idea.Scope.BuurtCode));
+        : T.F("idea.scope.Buurt", Program.BuurtName(idea.Scope.BuurtCode) ?? idea.Scope.BuurtCode);
 }

@@ -1,13 +1,16 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Pages;
+using Waardecheque.Web.Store;
 using Waardecheque.Web.Tests.Support;
 
 namespace Waardecheque.Web.Tests.Residents;
 
 public sealed class MyChequePageWorld : ApiWorld
 {
-    public PageQueries Queries => App.Services.GetRequiredService<PageQueries>();
+    public NpgsqlDataSource Db => App.Services.GetRequiredService<StoreHolder>().Store.DataSource;
 
     /// <summary>Proposed with its own title and approved, so the page's HTML can be searched for it.</summary>
     public async Task<Guid> OpenIdeaAsync(string residentToken, string title, object scope)
@@ -19,7 +22,7 @@ public sealed class MyChequePageWorld : ApiWorld
 }
 
 /// <summary>
-/// <c>/mijn-cheque</c> reads its cheque, pledges and ideas in one batch (PageQueries.MyChequePageAsync): it must show
+/// <c>/mijn-cheque</c> reads its cheque, pledges and ideas in one batch (MyChequeQuery.ReadAsync): it must show
 /// exactly what the separate reads of the other resident pages show, and nothing of other streets, buurten or households.
 /// </summary>
 public sealed class MyChequePageTests(MyChequePageWorld w) : IClassFixture<MyChequePageWorld>
@@ -42,7 +45,7 @@ public sealed class MyChequePageTests(MyChequePageWorld w) : IClassFixture<MyChe
         Assert.Equal(HttpStatusCode.Created, (await w.PledgeAsync(buurtIdea, me, 200)).StatusCode);
 
         var mine = ApiWorld.ChequeOf(program, "Rozentuin", 1);
-        var page = await w.Queries.MyChequePageAsync(mine, CancellationToken.None);
+        var page = await MyChequeQuery.ReadAsync(w.Db, mine, CancellationToken.None);
 
         Assert.NotNull(page);
         Assert.Equal(mine, page.Cheque.Id);
@@ -51,14 +54,15 @@ public sealed class MyChequePageTests(MyChequePageWorld w) : IClassFixture<MyChe
         Assert.Equal(new[] { buurtIdea, myStreetIdea, mySubmitted }.Order(), page.Ideas.Select(i => i.Id).Order());
 
         // The same as the one-by-one reads the other resident pages (and the walk-in page) make.
-        var cheque = await w.Queries.ChequeAsync(mine, CancellationToken.None);
-        Assert.NotNull(cheque);
-        Assert.Equal((cheque.State, cheque.AvailableCents, cheque.Street, cheque.BuurtName, cheque.Program.Id),
-            (page.Cheque.State, page.Cheque.AvailableCents, page.Cheque.Street, page.Cheque.BuurtName, page.Cheque.Program.Id));
-        Assert.Equal(await w.Queries.PledgesOfAsync(mine, CancellationToken.None), page.Pledges);
-        Assert.Equal(await w.Queries.IdeasForAsync(cheque, CancellationToken.None), page.Ideas);
+        var read = await ChequeQueries.WithProgramAsync(w.Db, mine, CancellationToken.None);
+        Assert.NotNull(read);
+        var (cheque, chequeProgram) = read;
+        Assert.Equal((cheque.EffectiveState, cheque.AvailableCents, cheque.Street, chequeProgram.BuurtName(cheque.BuurtCode), chequeProgram.Id),
+            (page.Cheque.EffectiveState, page.Cheque.AvailableCents, page.Cheque.Street, page.Program.BuurtName(page.Cheque.BuurtCode), page.Program.Id));
+        Assert.Equal(await ChequeQueries.PledgesOfChequeAsync(w.Db, mine, CancellationToken.None), page.Pledges);
+        Assert.Equal(await IdeaQueries.VisibleToChequeAsync(w.Db, cheque, CancellationToken.None), page.Ideas);
 
-        Assert.Null(await w.Queries.MyChequePageAsync(Guid.NewGuid(), CancellationToken.None));
+        Assert.Null(await MyChequeQuery.ReadAsync(w.Db, Guid.NewGuid(), CancellationToken.None));
 
         // And the page itself, behind the resident cookie (the same session as the API's token).
         using var request = new HttpRequestMessage(HttpMethod.Get, "/mijn-cheque");

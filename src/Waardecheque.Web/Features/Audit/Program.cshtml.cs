@@ -28,9 +28,9 @@ public sealed record LineChart(string Id, string Title, IReadOnlyList<string> XL
 /// <c>journal.csv</c> takes bearer tokens only; <c>?handler=Verify</c> runs the event log's integrity check.
 /// </summary>
 [Authorize(Policy = PageAuth.AuditPolicy)]
-public sealed class ProgramModel(PageQueries queries, StoreHolder holder) : WcPageModel
+public sealed class ProgramModel(StoreHolder holder) : WcPageModel
 {
-    public ProgramView? Program { get; private set; }
+    public ProgramRow? Program { get; private set; }
     public AuditFigures? Figures { get; private set; }
     public BarChart MoneyChart { get; private set; } = null!;
     public BarChart ParticipationChart { get; private set; } = null!;
@@ -59,7 +59,7 @@ public sealed class ProgramModel(PageQueries queries, StoreHolder holder) : WcPa
 
     private async Task LoadAsync(Guid id)
     {
-        Program = await queries.ProgramAsync(id, HttpContext.RequestAborted);
+        Program = await ProgramQueries.GetAsync(holder.Store.DataSource, id, HttpContext.RequestAborted, withCounts: false);
         if (Program is null) return;
         var history = await ProgramAudit.ReadAsync(holder.Store.DataSource, id, withDays: true, HttpContext.RequestAborted);
         var f = history.Figures;

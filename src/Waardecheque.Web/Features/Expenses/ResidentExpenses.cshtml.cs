@@ -1,4 +1,6 @@
+using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Pages;
+using Waardecheque.Web.Store;
 using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ideas;
@@ -13,10 +15,10 @@ namespace Waardecheque.Web.Features.Expenses;
 /// </summary>
 [RequestSizeLimit(Receipts.MaxRequestBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Receipts.MaxRequestBytes)]
-public sealed class ResidentExpensesModel(PageQueries queries, PageExpenses expenses, IMessageBus bus, Receipts receipts) : ResidentPage(queries)
+public sealed class ResidentExpensesModel(StoreHolder holder, IMessageBus bus, Receipts receipts) : ResidentPage(holder)
 {
-    public IdeaView? Idea { get; private set; }
-    public IReadOnlyList<ExpenseView> Expenses { get; private set; } = [];
+    public IdeaRow? Idea { get; private set; }
+    public IReadOnlyList<ExpenseRow> Expenses { get; private set; } = [];
     public bool IsInitiator { get; private set; }
     [BindProperty] public string Amount { get; set; } = "";
     [BindProperty] public string Payee { get; set; } = "";
@@ -53,7 +55,7 @@ public sealed class ResidentExpensesModel(PageQueries queries, PageExpenses expe
             return Page();
         }
         var stored = await receipts.SaveAsync(type!, bytes!, SafeFileName(receipt!.FileName), HttpContext.RequestAborted);
-        var household = await Queries.HouseholdOfAsync(ChequeId, HttpContext.RequestAborted);
+        var household = await ChequeQueries.HouseholdOfAsync(Db, ChequeId, HttpContext.RequestAborted);
         if (!await TryInvokeAsync(bus, new SubmitExpense(id, Guid.CreateVersion7(), household, cents!.Value, Payee, Description, stored.Reference)))
         {
             await receipts.DeleteAsync(stored.Id, CancellationToken.None);
@@ -65,12 +67,12 @@ public sealed class ResidentExpensesModel(PageQueries queries, PageExpenses expe
     private async Task<bool> LoadAsync(Guid id)
     {
         if (!await LoadChequeAsync()) return false;
-        Idea = await Queries.IdeaAsync(id, HttpContext.RequestAborted);
-        var household = await Queries.HouseholdOfAsync(ChequeId, HttpContext.RequestAborted);
+        Idea = await IdeaQueries.GetAsync(Db, id, HttpContext.RequestAborted);
+        var household = await ChequeQueries.HouseholdOfAsync(Db, ChequeId, HttpContext.RequestAborted);
         // Only the initiator's household sees an idea's spending here (staff see it on /beheer/uitgaven).
         if (Idea is null || Idea.InitiatorHouseholdId != household) return false;
         IsInitiator = true;
-        Expenses = await expenses.OfIdeaAsync(id, HttpContext.RequestAborted);
+        Expenses = await ExpenseQueries.ForIdeaAsync(Db, id, HttpContext.RequestAborted);
         return true;
     }
 

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
+using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Pages;
+using Waardecheque.Web.Store;
 using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ideas;
@@ -14,9 +16,9 @@ namespace Waardecheque.Web.Features.Expenses;
 /// the page shows its message as it is.
 /// </summary>
 [Authorize(Policy = PageAuth.ModeratorPolicy)]
-public sealed class StaffExpensesModel(PageExpenses expenses, IMessageBus bus, Receipts receipts) : WcPageModel
+public sealed class StaffExpensesModel(StoreHolder holder, IMessageBus bus, Receipts receipts) : WcPageModel
 {
-    public IReadOnlyList<ExpenseView> Expenses { get; private set; } = [];
+    public IReadOnlyList<ExpenseWithIdea> Expenses { get; private set; } = [];
 
     /// <summary>The expense the last action was about: its field problems are shown next to its inputs.</summary>
     public Guid? ActedOn { get; private set; }
@@ -40,7 +42,7 @@ public sealed class StaffExpensesModel(PageExpenses expenses, IMessageBus bus, R
     /// <summary>The receipt as a download (never shown inline in the site's origin), as the API serves it.</summary>
     public async Task<IActionResult> OnGetReceiptAsync(Guid expenseId)
     {
-        var reference = await expenses.ReceiptReferenceAsync(expenseId, HttpContext.RequestAborted);
+        var reference = (await ExpenseQueries.GetAsync(holder.Store.DataSource, expenseId, HttpContext.RequestAborted))?.ReceiptReference;
         var file = reference is not null && Receipts.IdOf(reference) is { } receiptId ? await receipts.GetAsync(receiptId, HttpContext.RequestAborted) : null;
         if (file is null) return NotFound();
         Response.Headers.XContentTypeOptions = "nosniff";
@@ -48,9 +50,9 @@ public sealed class StaffExpensesModel(PageExpenses expenses, IMessageBus bus, R
         return File(file.Bytes, file.ContentType, file.FileName ?? $"bon-{expenseId}");
     }
 
-    private async Task<IActionResult> DecideAsync(Guid expenseId, Func<ExpenseView, object> command, string done)
+    private async Task<IActionResult> DecideAsync(Guid expenseId, Func<ExpenseRow, object> command, string done)
     {
-        var expense = await expenses.GetAsync(expenseId, HttpContext.RequestAborted);
+        var expense = await ExpenseQueries.GetAsync(holder.Store.DataSource, expenseId, HttpContext.RequestAborted);
         if (expense is null) return NotFound();
         ActedOn = expenseId;
         if (await TryInvokeAsync(bus, command(expense))) Notice = T.F(done, expense.Payee, T.Euros(expense.AmountCents));
@@ -58,5 +60,5 @@ public sealed class StaffExpensesModel(PageExpenses expenses, IMessageBus bus, R
         return Page();
     }
 
-    private async Task LoadAsync() => Expenses = await expenses.OpenAsync(HttpContext.RequestAborted);
+    private async Task LoadAsync() => Expenses = await ExpenseQueries.OpenAsync(holder.Store.DataSource, HttpContext.RequestAborted);
 }

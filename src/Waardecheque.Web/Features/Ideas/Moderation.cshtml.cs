@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
+using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Pages;
+using Waardecheque.Web.Store;
 using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ideas;
@@ -10,10 +12,10 @@ namespace Waardecheque.Web.Features.Ideas;
 
 /// <summary><c>/beheer/moderatie</c>: proposed ideas, oldest first; approve, or reject with a reason the resident sees.</summary>
 [Authorize(Policy = PageAuth.ModeratorPolicy)]
-public sealed class ModerationModel(PageQueries queries, IMessageBus bus) : WcPageModel
+public sealed class ModerationModel(StoreHolder holder, IMessageBus bus) : WcPageModel
 {
-    public IReadOnlyList<IdeaView> Ideas { get; private set; } = [];
-    public Dictionary<Guid, ProgramView> Programs { get; } = [];
+    public IReadOnlyList<IdeaRow> Ideas { get; private set; } = [];
+    public Dictionary<Guid, ProgramRow> Programs { get; } = [];
 
     public Task OnGetAsync(string? goedgekeurd, string? afgewezen)
     {
@@ -24,7 +26,7 @@ public sealed class ModerationModel(PageQueries queries, IMessageBus bus) : WcPa
 
     public async Task<IActionResult> OnPostApproveAsync([FromForm] Guid id)
     {
-        var idea = await queries.IdeaAsync(id, HttpContext.RequestAborted);
+        var idea = await IdeaQueries.GetAsync(holder.Store.DataSource, id, HttpContext.RequestAborted);
         if (await TryInvokeAsync(bus, new ApproveIdea(id, User.SubjectId()!.Value)))
             return Redirect($"/beheer/moderatie?goedgekeurd={Uri.EscapeDataString(idea?.Title ?? "")}");
         await LoadAsync();
@@ -34,7 +36,7 @@ public sealed class ModerationModel(PageQueries queries, IMessageBus bus) : WcPa
 
     public async Task<IActionResult> OnPostRejectAsync([FromForm] Guid id, [FromForm] string? reason)
     {
-        var idea = await queries.IdeaAsync(id, HttpContext.RequestAborted);
+        var idea = await IdeaQueries.GetAsync(holder.Store.DataSource, id, HttpContext.RequestAborted);
         if (await TryInvokeAsync(bus, new RejectIdea(id, User.SubjectId()!.Value, reason ?? "")))
             return Redirect($"/beheer/moderatie?afgewezen={Uri.EscapeDataString(idea?.Title ?? "")}");
         await LoadAsync();
@@ -44,9 +46,9 @@ public sealed class ModerationModel(PageQueries queries, IMessageBus bus) : WcPa
 
     private async Task LoadAsync()
     {
-        var ct = HttpContext.RequestAborted;
-        Ideas = await queries.IdeasInStateAsync("Submitted", ct);
+        var (db, ct) = (holder.Store.DataSource, HttpContext.RequestAborted);
+        Ideas = await IdeaQueries.InStateAsync(db, "Submitted", ct);
         foreach (var programId in Ideas.Select(i => i.ProgramId).Distinct())
-            if (await queries.ProgramAsync(programId, ct) is { } p) Programs[programId] = p;
+            if (await ProgramQueries.GetAsync(db, programId, ct, withCounts: false) is { } p) Programs[programId] = p;
     }
 }

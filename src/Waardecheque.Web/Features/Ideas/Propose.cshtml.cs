@@ -1,4 +1,5 @@
 using Waardecheque.Web.Pages;
+using Waardecheque.Web.Store;
 using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ideas;
@@ -7,7 +8,7 @@ using Waardecheque.Domain;
 namespace Waardecheque.Web.Features.Ideas;
 
 /// <summary><c>/idee-voorstellen</c>: the game rules, then the form; the rules themselves are checked by ProposeIdea.</summary>
-public sealed class ProposeModel(PageQueries queries, IMessageBus bus) : ResidentPage(queries)
+public sealed class ProposeModel(StoreHolder holder, IMessageBus bus) : ResidentPage(holder)
 {
     [BindProperty] public ProposeForm Form { get; set; } = new();
 

@@ -1,4 +1,5 @@
 using Waardecheque.Domain.Ideas;
+using Waardecheque.ReadModels.Queries;
 using DomainScope = Waardecheque.Domain.Ideas.Scope;
 
 using Waardecheque.Web.Pages;
@@ -18,7 +19,7 @@ public sealed class ProposeForm
     /// The ProposeIdea command, or null with the fields that could not even be read (euros, date) in
     /// <paramref name="problems"/>. Every rule about the values themselves is the domain's.
     /// </summary>
-    public ProposeIdea? ToCommand(Guid ideaId, ChequeView cheque, Guid? onBehalfOfStaffId, Dictionary<string, string> problems, PageTexts t)
+    public ProposeIdea? ToCommand(Guid ideaId, ChequeRow cheque, Guid? onBehalfOfStaffId, Dictionary<string, string> problems, PageTexts t)
     {
         var target = Format.ParseEuros(Target);
         var deadline = Format.EndOfDay(Deadline);
@@ -31,4 +32,4 @@ public sealed class ProposeForm
 }
 
 /// <summary>The model of the shared proposal fields partial.</summary>
-public sealed record ProposeFields(ProposeForm Form, ChequeView Cheque, IReadOnlyDictionary<string, string> Problems);
+public sealed record ProposeFields(ProposeForm Form, ChequeRow Cheque, ProgramRow Program, IReadOnlyDictionary<string, string> Problems);

@@ -5,6 +5,7 @@ using Npgsql;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain;
+using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Pages;
 using Waardecheque.Web.Store;
@@ -20,10 +21,10 @@ public sealed record AddressCheque(Guid ChequeId, string Address, string State, 
 /// </summary>
 [Authorize(Policy = PageAuth.AuditPolicy)]
 [Authorize(Policy = PageAuth.AdminPolicy)]
-public sealed class LostChequeModel(PageQueries queries, IMessageBus bus, StoreHolder holder, CodeKey key, ISessionTokens sessions)
+public sealed class LostChequeModel(IMessageBus bus, StoreHolder holder, CodeKey key, ISessionTokens sessions)
     : WcPageModel
 {
-    public ProgramView? Program { get; private set; }
+    public ProgramRow? Program { get; private set; }
     public string Postcode { get; private set; } = "";
     public string Number { get; private set; } = "";
     public IReadOnlyList<AddressCheque>? Found { get; private set; }
@@ -31,11 +32,11 @@ public sealed class LostChequeModel(PageQueries queries, IMessageBus bus, StoreH
 
     private Guid StaffId => User.SubjectId()!.Value;
 
-    public async Task OnGetAsync(Guid id) => Program = await queries.ProgramAsync(id, HttpContext.RequestAborted);
+    public async Task OnGetAsync(Guid id) => Program = await ProgramAsync(id);
 
     public async Task<IActionResult> OnPostFindAsync(Guid id, [FromForm] string? postcode, [FromForm] string? number)
     {
-        Program = await queries.ProgramAsync(id, HttpContext.RequestAborted);
+        Program = await ProgramAsync(id);
         (Postcode, Number) = (postcode ?? "", number ?? "");
         var pc = AddressRules.Postcode(postcode);
         if (!pc.IsOk) FieldProblems["postcode"] = pc.ErrorMessage!;
@@ -52,7 +53,7 @@ public sealed class LostChequeModel(PageQueries queries, IMessageBus bus, StoreH
 
     public async Task<IActionResult> OnPostBlockAsync(Guid id, [FromForm] Guid chequeId, [FromForm] string? reason)
     {
-        Program = await queries.ProgramAsync(id, HttpContext.RequestAborted);
+        Program = await ProgramAsync(id);
         if (await TryInvokeAsync(bus, new BlockCheque(chequeId, StaffId, reason ?? "")))
         {
             // A blocked cheque is out of use at once: whoever holds a session with it is signed out (as the API does).
@@ -65,7 +66,7 @@ public sealed class LostChequeModel(PageQueries queries, IMessageBus bus, StoreH
 
     public async Task<IActionResult> OnPostReissueAsync(Guid id, [FromForm] Guid chequeId)
     {
-        Program = await queries.ProgramAsync(id, HttpContext.RequestAborted);
+        Program = await ProgramAsync(id);
         var codeKey = key.Bytes;
         if (await TryInvokeAsync(bus, new ReissueCheque(chequeId, StaffId)))
         {
@@ -76,6 +77,9 @@ public sealed class LostChequeModel(PageQueries queries, IMessageBus bus, StoreH
         await FindAsync(id, null, 0, chequeId);
         return Page();
     }
+
+    private Task<ProgramRow?> ProgramAsync(Guid id) =>
+        ProgramQueries.GetAsync(holder.Store.DataSource, id, HttpContext.RequestAborted, withCounts: false);
 
     /// <summary>Every cheque of the households at this address (or of the household of <paramref name="chequeId"/>).</summary>
     private async Task FindAsync(Guid programId, string? postcode, int huisnummer, Guid? chequeId)

@@ -25,10 +25,10 @@ namespace Waardecheque.Web.Features.Issuing;
 [RequestFormLimits(MultipartBodyLengthLimit = BodyLimits.CsvImport + 64 * 1024)]
 [Authorize(Policy = PageAuth.AuditPolicy)]
 [Authorize(Policy = PageAuth.AdminPolicy)]
-public sealed class ManageModel(PageQueries queries, IMessageBus bus, StoreHolder holder, IssuingRuns issuing,
+public sealed class ManageModel(IMessageBus bus, StoreHolder holder, IssuingRuns issuing,
     ProgramLetters letters) : WcPageModel
 {
-    public ProgramView? Program { get; private set; }
+    public ProgramRow? Program { get; private set; }
     public IssuingProgress Issuing { get; private set; } = new(0, 0, 0, 0, false);
     public IReadOnlyList<RowError> BadRows { get; private set; } = [];
 
@@ -131,7 +131,7 @@ public sealed class ManageModel(PageQueries queries, IMessageBus bus, StoreHolde
 
     private async Task LoadAsync(Guid id)
     {
-        Program = await queries.ProgramAsync(id, HttpContext.RequestAborted);
+        Program = await ProgramQueries.GetAsync(holder.Store.DataSource, id, HttpContext.RequestAborted, withCounts: false);
         if (Program is null) return;
         Issuing = await IssuingQueries.ProgressAsync(holder.Store.DataSource, id, HttpContext.RequestAborted);
         // A run of this process that stopped on an error says so until the next run starts.

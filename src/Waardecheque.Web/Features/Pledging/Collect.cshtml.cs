@@ -1,6 +1,8 @@
+using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Features.Residents;
 using Waardecheque.Web.Pages;
+using Waardecheque.Web.Store;
 using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Cheques;
@@ -14,9 +16,9 @@ namespace Waardecheque.Web.Features.Pledging;
 /// another, by camera (jsQR) or by typing the code. Each cheque is pledged as far as the rules allow
 /// (<see cref="CollectCheque"/>); whether the initiator may do this, and how much, is the domain's.
 /// </summary>
-public sealed class CollectModel(PageQueries queries, IMessageBus bus, ChequeSignIn signIn) : ResidentPage(queries)
+public sealed class CollectModel(StoreHolder holder, IMessageBus bus, ChequeSignIn signIn) : ResidentPage(holder)
 {
-    public IdeaView? Idea { get; private set; }
+    public IdeaRow? Idea { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id) => await LoadAsync(id) ? Page() : NotFound();
 
@@ -24,7 +26,7 @@ public sealed class CollectModel(PageQueries queries, IMessageBus bus, ChequeSig
     {
         if (!await LoadAsync(id)) return NotFound();
         if (await signIn.FindForPageAsync(this, code) is not { } chequeId) return Page();
-        var household = await Queries.HouseholdOfAsync(ChequeId, HttpContext.RequestAborted);
+        var household = await ChequeQueries.HouseholdOfAsync(Db, ChequeId, HttpContext.RequestAborted);
         try
         {
             var result = await bus.InvokeCommandAsync(new CollectCheque(id, chequeId, household), new MessageContext(User.Actor()),
@@ -43,8 +45,8 @@ public sealed class CollectModel(PageQueries queries, IMessageBus bus, ChequeSig
     private async Task<bool> LoadAsync(Guid id)
     {
         if (!await LoadChequeAsync()) return false;
-        Idea = await Queries.IdeaAsync(id, HttpContext.RequestAborted);
-        var household = await Queries.HouseholdOfAsync(ChequeId, HttpContext.RequestAborted);
+        Idea = await IdeaQueries.GetAsync(Db, id, HttpContext.RequestAborted);
+        var household = await ChequeQueries.HouseholdOfAsync(Db, ChequeId, HttpContext.RequestAborted);
         return Idea is not null && Idea.InitiatorHouseholdId == household;
     }
 }

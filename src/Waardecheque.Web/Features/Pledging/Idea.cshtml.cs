@@ -1,7 +1,9 @@
+using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Features.TopUps;
 using Waardecheque.Web.Pages;
+using Waardecheque.Web.Store;
 using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Ideas;
@@ -14,13 +16,13 @@ namespace Waardecheque.Web.Features.Pledging;
 /// own money ("Zelf geld bijleggen": <see cref="TopUpService.StartAsync"/>, then a 303 to the Stripe Checkout page).
 /// Whether a pledge or top-up is allowed is the domain's answer (P1..P8, maxTopUpCents), shown in its own words.
 /// </summary>
-public sealed class IdeaModel(PageQueries queries, IMessageBus bus, TopUpService topUps, ActingResolver acting, IConfiguration config)
-    : ResidentPage(queries)
+public sealed class IdeaModel(StoreHolder holder, IMessageBus bus, TopUpService topUps, ActingResolver acting, IConfiguration config)
+    : ResidentPage(holder)
 {
     /// <summary>The top-up form's amount input (its id; the error summary links to it).</summary>
     public const string TopUpField = "topup-amount";
 
-    public IdeaView? Idea { get; private set; }
+    public IdeaRow? Idea { get; private set; }
     public long MyPledgeCents { get; private set; }
     public Guid HouseholdId { get; private set; }
     public string? Amount { get; set; }
@@ -130,7 +132,7 @@ public sealed class IdeaModel(PageQueries queries, IMessageBus bus, TopUpService
     {
         if (!await LoadChequeAsync()) return false;
         var ct = HttpContext.RequestAborted;
-        var idea = await Queries.IdeaAsync(id, ct);
+        var idea = await IdeaQueries.GetAsync(Db, id, ct);
         HouseholdId = await HouseholdAsync(ct);
         // Residents see public ideas of their own street or buurt, and their own proposals in any state.
         var visible = idea is not null && idea.ProgramId == Cheque.ProgramId
@@ -139,9 +141,9 @@ public sealed class IdeaModel(PageQueries queries, IMessageBus bus, TopUpService
         Idea = visible ? idea : null;
         // The top-up form is answered with a 303 to the checkout: its origin must be a form target of this page.
         if (Idea is { State: "Open" }) SecurityHeaders.AllowFormTarget(HttpContext, TopUpCheckoutOrigin.Of(config));
-        MyPledgeCents = visible ? await Queries.PledgedByAsync(id, ChequeId, ct) : 0;
+        MyPledgeCents = visible ? await IdeaQueries.PledgedByHouseholdOfChequeAsync(Db, id, ChequeId, ct) : 0;
         return true;
     }
 
-    private async Task<Guid> HouseholdAsync(CancellationToken ct) => await Queries.HouseholdOfAsync(ChequeId, ct);
+    private async Task<Guid> HouseholdAsync(CancellationToken ct) => await ChequeQueries.HouseholdOfAsync(Db, ChequeId, ct);
 }

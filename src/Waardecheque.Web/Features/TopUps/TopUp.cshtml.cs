@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
+using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Pages;
+using Waardecheque.Web.Store;
 
 namespace Waardecheque.Web.Features.TopUps;
 
@@ -10,7 +12,7 @@ namespace Waardecheque.Web.Features.TopUps;
 /// is not confirmed yet the page says so and offers "Opnieuw kijken" (the same address again); no script, no
 /// automatic reload. Only the household that started the top-up sees it.
 /// </summary>
-public sealed class TopUpModel(PageQueries queries, TopUpService topUps) : ResidentPage(queries)
+public sealed class TopUpModel(StoreHolder holder, TopUpService topUps) : ResidentPage(holder)
 {
     public TopUpView? TopUp { get; private set; }
 
@@ -25,7 +27,7 @@ public sealed class TopUpModel(PageQueries queries, TopUpService topUps) : Resid
         if (!await LoadChequeAsync()) return Redirect("/code");
         var ct = HttpContext.RequestAborted;
         var topUp = await topUps.GetAsync(id, ct);
-        var household = await Queries.HouseholdOfAsync(ChequeId, ct);
+        var household = await ChequeQueries.HouseholdOfAsync(Db, ChequeId, ct);
         // Another household's top-up is "not found", not "forbidden": nobody learns which ids exist.
         TopUp = topUp is not null && topUp.HouseholdId == household ? topUp : null;
         Cancelled = uitkomst == "geannuleerd" && TopUp?.State == TopUpStates.Pending;

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Authorization;
+using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Features.Ideas;
 using Waardecheque.Web.Features.Residents;
 using Waardecheque.Web.Pages;
+using Waardecheque.Web.Store;
 using Wolverine;
 using Microsoft.AspNetCore.Mvc;
 using Waardecheque.Domain.Cheques;
@@ -17,10 +19,14 @@ namespace Waardecheque.Web.Features.WalkIn;
 /// travels in the form, never the code; staff may act for any cheque, the rules still decide what is allowed.
 /// </summary>
 [Authorize(Policy = PageAuth.ModeratorPolicy)]
-public sealed class WalkInModel(PageQueries queries, IMessageBus bus, ChequeSignIn signIn) : WcPageModel
+public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignIn signIn) : WcPageModel
 {
-    public ChequeView? Cheque { get; private set; }
-    public IReadOnlyList<IdeaView> OpenIdeas { get; private set; } = [];
+    public ChequeRow? Cheque { get; private set; }
+
+    /// <summary>The program of <see cref="Cheque"/> (set together with it).</summary>
+    public ProgramRow? Program { get; private set; }
+
+    public IReadOnlyList<IdeaRow> OpenIdeas { get; private set; } = [];
     public Guid? SelectedIdea { get; private set; }
     [BindProperty] public ProposeForm Form { get; set; } = new();
 
@@ -55,7 +61,7 @@ public sealed class WalkInModel(PageQueries queries, IMessageBus bus, ChequeSign
         }
         if (await TryInvokeAsync(bus, new Pledge(ideaId, chequeId, cents.Value, StaffId)))
         {
-            var idea = await queries.IdeaAsync(ideaId, HttpContext.RequestAborted);
+            var idea = await IdeaQueries.GetAsync(holder.Store.DataSource, ideaId, HttpContext.RequestAborted);
             Notice = T.F("walkin.pledged", T.Euros(cents.Value), idea?.Title ?? "");
             await LoadAsync(chequeId);
         }
@@ -79,8 +85,10 @@ public sealed class WalkInModel(PageQueries queries, IMessageBus bus, ChequeSign
 
     private async Task LoadAsync(Guid chequeId)
     {
-        Cheque = await queries.ChequeAsync(chequeId, HttpContext.RequestAborted);
+        var db = holder.Store.DataSource;
+        var read = await ChequeQueries.WithProgramAsync(db, chequeId, HttpContext.RequestAborted);
+        (Cheque, Program) = (read?.Cheque, read?.Program);
         if (Cheque is not null)
-            OpenIdeas = (await queries.IdeasForAsync(Cheque, HttpContext.RequestAborted)).Where(i => i.State == "Open").ToList();
+            OpenIdeas = (await IdeaQueries.VisibleToChequeAsync(db, Cheque, HttpContext.RequestAborted)).Where(i => i.State == "Open").ToList();
     }
 }
