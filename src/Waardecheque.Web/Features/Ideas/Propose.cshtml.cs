@@ -21,7 +21,7 @@ public sealed class ProposeModel(StoreHolder holder, IMessageBus bus) : Resident
         var command = Form.ToCommand(id, Cheque, null, FieldProblems, T);
         if (command is null)
         {
-            Problem = T["rule.validation_failed"] is { Length: > 0 } s && T.IsEnglish ? s : "Niet alle velden zijn goed ingevuld.";
+            Problem = T["rule.validation_failed"];
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }

@@ -79,7 +79,7 @@ public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignI
             Notice = T.F("walkin.proposed", command.Title.Trim());
             Form = new ProposeForm();
         }
-        else Problem ??= T.IsEnglish ? "Not every field is filled in correctly." : "Niet alle velden zijn goed ingevuld.";
+        else Problem ??= T["rule.validation_failed"];
         return Page();
     }
 
