@@ -14,6 +14,9 @@ public sealed record ProgramRow(Guid Id, string Name, string MunicipalityCode, I
     /// <summary>The buurt's name in this program; null when the program does not know the code (callers show the code then).</summary>
     public string? BuurtName(string code) =>
         Buurten.FirstOrDefault(b => string.Equals(b.Code, code, StringComparison.OrdinalIgnoreCase))?.Name;
+
+    /// <summary>The buurt's name to show, or its code when the program does not name it.</summary>
+    public string BuurtNameOrCode(string code) => BuurtName(code) ?? code;
 }
 
 /// <summary>Reads of rm_programs for the API and the pages.</summary>

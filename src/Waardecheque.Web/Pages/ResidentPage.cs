@@ -27,5 +27,5 @@ public abstract class ResidentPage(StoreHolder holder) : WcPageModel
 
     public string ScopeText(IdeaRow idea) => idea.Scope.Kind == Waardecheque.Domain.Ideas.ScopeKind.Street
         ? T.F("idea.scope.Street", idea.Scope.Street ?? "")
-        : T.F("idea.scope.Buurt", Program.BuurtName(idea.Scope.BuurtCode) ?? idea.Scope.BuurtCode);
+        : T.F("idea.scope.Buurt", Program.BuurtNameOrCode(idea.Scope.BuurtCode));
 }

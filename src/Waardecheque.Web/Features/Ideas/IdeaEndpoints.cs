@@ -251,7 +251,7 @@ public sealed record CompletedIdea(Guid Id, [property: ApiEnum(typeof(IdeaState)
 public sealed record IdeaScope([property: ApiEnum(typeof(ScopeKind))] string Kind, string BuurtCode, string BuurtName, string? Street)
 {
     public static IdeaScope From(IdeaRow idea, ProgramRow program) =>
-        new(ApiText.State(idea.ScopeKind), idea.BuurtCode, program.BuurtName(idea.BuurtCode) ?? idea.BuurtCode, idea.Street);
+        new(ApiText.State(idea.ScopeKind), idea.BuurtCode, program.BuurtNameOrCode(idea.BuurtCode), idea.Street);
 }
 
 public sealed record IdeaSummary(Guid Id, string Title, IdeaScope Scope, long TargetCents, long PledgedCents, long ToppedUpCents,

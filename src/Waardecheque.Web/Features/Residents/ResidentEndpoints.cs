@@ -97,7 +97,7 @@ internal sealed class ResidentEndpoints : IEndpointModule
             live.Where(p => p.IdeaState is "Funded" or "Completed").Sum(p => p.AmountCents),
             ApiText.State(cheque.EffectiveState),
             // The import only takes households of the program's buurten, so the name is always there.
-            new ResidentHousehold(cheque.Street, cheque.BuurtCode, program.BuurtName(cheque.BuurtCode) ?? cheque.BuurtCode),
+            new ResidentHousehold(cheque.Street, cheque.BuurtCode, program.BuurtNameOrCode(cheque.BuurtCode)),
             [.. pledges.Select(p => new ResidentPledge(p.IdeaId, p.Title, p.AmountCents, ApiText.State(p.IdeaState), p.Released))]);
     }
 }
