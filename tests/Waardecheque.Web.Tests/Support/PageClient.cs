@@ -47,6 +47,9 @@ public sealed partial class PageClient(HttpClient http)
     public Task<HttpResponseMessage> PostPlainFormAsync(string action, Dictionary<string, string> fields) =>
         http.PostAsync(action, new FormUrlEncodedContent(fields));
 
+    /// <summary>Posts a body as it is, e.g. a multipart form with a file (the caller brings the antiforgery token).</summary>
+    public Task<HttpResponseMessage> PostAsync(string action, HttpContent content) => http.PostAsync(action, content);
+
     [GeneratedRegex("name=\"__af\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 }

@@ -96,7 +96,7 @@ internal sealed class ExpenseEndpoints : IEndpointModule
         var type = Receipts.Sniff(bytes);
         ApiText.Require(type is not null, "receipt", "Een bon is een PDF, JPEG of PNG.");
 
-        var receipt = await receipts.SaveAsync(type!, bytes, SafeFileName(file.FileName), ct);
+        var receipt = await receipts.SaveAsync(type!, bytes, Receipts.SafeFileName(file.FileName), ct);
         var expenseId = Guid.CreateVersion7();
         try
         {
@@ -153,13 +153,6 @@ internal sealed class ExpenseEndpoints : IEndpointModule
 
     private static async Task<ExpenseRow> FindAsync(StoreHolder holder, Guid id, CancellationToken ct) =>
         await ExpenseQueries.GetAsync(holder.Store.DataSource, id, ct) ?? throw ApiProblemException.NotFound("Deze uitgave bestaat niet.");
-
-    private static string? SafeFileName(string? name)
-    {
-        var plain = Path.GetFileName(name ?? "");
-        plain = new string(plain.Where(ch => char.IsLetterOrDigit(ch) || ch is '.' or '-' or '_' or ' ').ToArray()).Trim();
-        return plain.Length is > 0 and <= 120 ? plain : null;
-    }
 
     private static string Extension(string contentType) => contentType switch
     {

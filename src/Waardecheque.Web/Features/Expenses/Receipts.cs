@@ -73,6 +73,14 @@ public sealed class Receipts(NpgsqlDataSource db, DbSchema schema, TimeProvider 
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>The uploader's file name without a path or odd characters, or null (it is only shown on download).</summary>
+    public static string? SafeFileName(string? name)
+    {
+        var plain = Path.GetFileName(name ?? "");
+        plain = new string(plain.Where(ch => char.IsLetterOrDigit(ch) || ch is '.' or '-' or '_' or ' ').ToArray()).Trim();
+        return plain.Length is > 0 and <= 120 ? plain : null;
+    }
+
     /// <summary>The receipt id inside a reference written by <see cref="StoredReceipt.Reference"/>.</summary>
     public static Guid? IdOf(string reference)
     {

@@ -3,8 +3,6 @@ using Waardecheque.Web.Pages;
 using Waardecheque.Web.Store;
 using Wolverine;
 using Microsoft.AspNetCore.Mvc;
-using Waardecheque.Domain.Ideas;
-using Waardecheque.Domain;
 
 namespace Waardecheque.Web.Features.Expenses;
 
@@ -20,9 +18,7 @@ public sealed class ResidentExpensesModel(StoreHolder holder, IMessageBus bus, R
     public IdeaRow? Idea { get; private set; }
     public IReadOnlyList<ExpenseRow> Expenses { get; private set; } = [];
     public bool IsInitiator { get; private set; }
-    [BindProperty] public string Amount { get; set; } = "";
-    [BindProperty] public string Payee { get; set; } = "";
-    [BindProperty] public string Description { get; set; } = "";
+    [BindProperty(Name = ExpenseInput.Prefix)] public ExpenseInput Expense { get; set; } = new();
 
     public long ClaimedCents => Expenses.Where(e => e.State is "Submitted" or "Approved" or "Paid").Sum(e => e.AmountCents);
 
@@ -33,35 +29,17 @@ public sealed class ResidentExpensesModel(StoreHolder holder, IMessageBus bus, R
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(Guid id, IFormFile? receipt)
+    public async Task<IActionResult> OnPostAsync(Guid id)
     {
         if (!await LoadAsync(id)) return NotFound();
-        var cents = Format.ParseEuros(Amount);
-        if (cents is null) FieldProblems["amountCents"] = T["pledge.badamount"];
-        byte[]? bytes = null;
-        string? type = null;
-        if (receipt is not { Length: > 0 }) FieldProblems["receipt"] = T["exp.receipt.missing"];
-        else if (receipt.Length > Receipts.MaxBytes) FieldProblems["receipt"] = T["exp.receipt.toobig"];
-        else
-        {
-            bytes = new byte[receipt.Length];
-            await using (var stream = receipt.OpenReadStream()) await stream.ReadExactlyAsync(bytes, HttpContext.RequestAborted);
-            type = Receipts.Sniff(bytes);
-            if (type is null) FieldProblems["receipt"] = T["exp.receipt.type"];
-        }
-        if (FieldProblems.Count > 0)
-        {
-            Problem = string.Join(" ", FieldProblems.Values);
-            return Page();
-        }
-        var stored = await receipts.SaveAsync(type!, bytes!, SafeFileName(receipt!.FileName), HttpContext.RequestAborted);
         var household = await ChequeQueries.HouseholdOfAsync(Db, ChequeId, HttpContext.RequestAborted);
-        if (!await TryInvokeAsync(bus, new SubmitExpense(id, Guid.CreateVersion7(), household, cents!.Value, Payee, Description, stored.Reference)))
-        {
-            await receipts.DeleteAsync(stored.Id, CancellationToken.None);
-            return Page();
-        }
-        return Redirect($"/ideeen/{id}/uitgaven?ingediend=true");
+        var submitted = await Expense.SubmitAsync(id, household, null, receipts, c => TryInvokeAsync(bus, c), FieldProblems, T,
+            HttpContext.RequestAborted);
+        if (submitted is not null) return Redirect($"/ideeen/{id}/uitgaven?ingediend=true");
+        // A form problem: every message at the top, linked to the first field; a rule's refusal is already the Problem.
+        Problem ??= string.Join(" ", FieldProblems.Values);
+        ProblemField = ExpenseInput.FirstProblemInput(FieldProblems);
+        return Page();
     }
 
     private async Task<bool> LoadAsync(Guid id)
@@ -74,12 +52,5 @@ public sealed class ResidentExpensesModel(StoreHolder holder, IMessageBus bus, R
         IsInitiator = true;
         Expenses = await ExpenseQueries.ForIdeaAsync(Db, id, HttpContext.RequestAborted);
         return true;
-    }
-
-    private static string? SafeFileName(string? name)
-    {
-        var plain = Path.GetFileName(name ?? "");
-        plain = new string(plain.Where(ch => char.IsLetterOrDigit(ch) || ch is '.' or '-' or '_' or ' ').ToArray()).Trim();
-        return plain.Length is > 0 and <= 120 ? plain : null;
     }
 }

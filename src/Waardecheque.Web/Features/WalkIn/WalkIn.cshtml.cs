@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
+using Waardecheque.Web.Features.Expenses;
 using Waardecheque.Web.Features.Ideas;
 using Waardecheque.Web.Features.Residents;
 using Waardecheque.Web.Pages;
@@ -14,12 +15,16 @@ using Waardecheque.Domain;
 namespace Waardecheque.Web.Features.WalkIn;
 
 /// <summary>
-/// <c>/beheer/inloop</c>: a connector types a resident's code and acts for them (activate, pledge, propose). Every command
-/// carries <c>OnBehalfOfStaffId</c> and the connector as actor, so the events say who did it for whom. The cheque id
-/// travels in the form, never the code; staff may act for any cheque, the rules still decide what is allowed.
+/// <c>/beheer/inloop</c>: a connector types a resident's code and acts for them (activate, pledge, propose, submit an
+/// expense of the household's funded idea with its receipt). Every command carries <c>OnBehalfOfStaffId</c> and the
+/// connector as actor, so the events say who did it for whom. The cheque id travels in the form, never the code; staff
+/// may act for any cheque, the rules still decide what is allowed.
 /// </summary>
 [Authorize(Policy = PageAuth.ModeratorPolicy)]
-public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignIn signIn) : WcPageModel
+// The expense form uploads a receipt; Razor Pages take these limits on the page only, not on one handler.
+[RequestSizeLimit(Receipts.MaxRequestBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = Receipts.MaxRequestBytes)]
+public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignIn signIn, Receipts receipts) : WcPageModel
 {
     public ChequeRow? Cheque { get; private set; }
 
@@ -29,6 +34,14 @@ public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignI
     public IReadOnlyList<IdeaRow> OpenIdeas { get; private set; } = [];
     public Guid? SelectedIdea { get; private set; }
     [BindProperty] public ProposeForm Form { get; set; } = new();
+
+    /// <summary>Funded ideas this household proposed: the connector may submit their expenses on the household's behalf.</summary>
+    public IReadOnlyList<IdeaRow> FundedOwnIdeas { get; private set; } = [];
+
+    [BindProperty(Name = ExpenseInput.Prefix)] public ExpenseInput Expense { get; set; } = new();
+
+    /// <summary>True after the expense form was posted: its field problems belong to it, not to the proposal's fields.</summary>
+    public bool ExpensePosted { get; private set; }
 
     private Guid StaffId => User.SubjectId()!.Value;
 
@@ -83,12 +96,38 @@ public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignI
         return Page();
     }
 
+    /// <summary>An expense of the household's funded idea, with its receipt, through the initiator's own form and command.</summary>
+    public async Task<IActionResult> OnPostExpenseAsync([FromForm] Guid chequeId, [FromForm] Guid ideaId)
+    {
+        await LoadAsync(chequeId);
+        SelectedIdea = ideaId;
+        ExpensePosted = true;
+        if (Cheque is null) return Page();
+        var submitted = await Expense.SubmitAsync(ideaId, Cheque.HouseholdId, StaffId, receipts, c => TryInvokeAsync(bus, c), FieldProblems, T,
+            HttpContext.RequestAborted);
+        if (submitted is not null)
+        {
+            var idea = FundedOwnIdeas.FirstOrDefault(i => i.Id == ideaId);
+            Notice = T.F("walkin.expense.submitted", T.Euros(submitted.AmountCents), idea?.Title ?? "");
+            Expense = new ExpenseInput();
+            return Page();
+        }
+        // A form problem: every message at the top, linked to the first field; a rule's refusal is already the Problem.
+        Problem ??= string.Join(" ", FieldProblems.Values);
+        ProblemField = ExpenseInput.FirstProblemInput(FieldProblems);
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return Page();
+    }
+
     private async Task LoadAsync(Guid chequeId)
     {
         var db = holder.Store.DataSource;
         var read = await ChequeQueries.WithProgramAsync(db, chequeId, HttpContext.RequestAborted);
         (Cheque, Program) = (read?.Cheque, read?.Program);
-        if (Cheque is not null)
-            OpenIdeas = (await IdeaQueries.VisibleToChequeAsync(db, Cheque, HttpContext.RequestAborted)).Where(i => i.State == "Open").ToList();
+        if (Cheque is null) return;
+        // The household's own ideas are among those it can see, whatever their state.
+        var visible = await IdeaQueries.VisibleToChequeAsync(db, Cheque, HttpContext.RequestAborted);
+        OpenIdeas = visible.Where(i => i.State == "Open").ToList();
+        FundedOwnIdeas = visible.Where(i => i.State == "Funded" && i.InitiatorHouseholdId == Cheque.HouseholdId).ToList();
     }
 }
