@@ -3,10 +3,12 @@ using Waardecheque.BrowserTests.Site;
 
 namespace Waardecheque.BrowserTests;
 
-/// <summary>The walk-in point (<c>/beheer/inloop</c>): a connector helps a resident with their cheque, on their behalf.</summary>
+/// <summary>The walk-in point (<c>/beheer/inloop</c>): a connector helps a resident with their cheque (and an initiator with an expense), on their behalf.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class WalkInTests(BrowserSession browser, WaardechequeSite site) : IClassFixture<WaardechequeSite>
 {
+    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52];
+
     [Fact]
     public async Task a_connector_helps_a_resident_at_the_walk_in_point_and_the_events_say_so()
     {
@@ -76,6 +78,37 @@ public sealed class WalkInTests(BrowserSession browser, WaardechequeSite site) :
         var js = await desk.Context.APIRequest.GetAsync(site.Url("/lib/jsQR.js"));
         Assert.Equal(200, js.Status);
         await AxeScan.AssertNoSeriousViolationsAsync(desk);
+    }
+
+    [Fact]
+    public async Task a_connector_submits_an_expense_with_its_receipt_for_the_initiator_of_a_funded_idea()
+    {
+        var program = await site.SeedProgramAsync("Seghwaert Doet (inloop, uitgaven)", ("Berkenlaan", 61), ("Berkenlaan", 63), ("Berkenlaan", 65));
+        foreach (var c in program.Cheques) await site.ActivateAsync(c);
+        var initiator = program.Cheques[0];
+        var ideaId = await site.OpenIdeaAsync(initiator, "Bankje bij de speeltuin", 900);
+        foreach (var c in program.Cheques) await site.PledgeAsync(c, ideaId, 300);   // funded
+
+        var desk = await browser.NewPageAsync(Screen.Desktop);
+        await desk.SignInAsync(site, WaardechequeSite.ModeratorEmail);
+        await desk.GetByRole(AriaRole.Link, new() { Name = "Inloop" }).ClickAsync();
+        await desk.GetByLabel("Code van je waardecheque").FillAsync(initiator.Code.ToString());
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Cheque zoeken" }).ClickAsync();
+
+        var form = desk.GetByTestId("expense-form");
+        await Expect(desk.GetByRole(AriaRole.Heading, new() { Name = "Uitgave indienen namens de bewoner" })).ToBeVisibleAsync();
+        await form.GetByLabel("Bedrag in euro").FillAsync("8,50");
+        await form.GetByLabel("Aan wie is betaald?").FillAsync("Bouwmarkt Rokkeveen");
+        await form.GetByLabel("Waarvoor is betaald?").FillAsync("Planken en schroeven voor het bankje");
+        await form.GetByLabel("Bon of factuur").SetInputFilesAsync(new FilePayload { Name = "bon.png", MimeType = "image/png", Buffer = Png });
+        await form.GetByRole(AriaRole.Button, new() { Name = "Uitgave indienen" }).ClickAsync();
+        await Expect(desk.GetByRole(AriaRole.Status)).ToContainTextAsync("Gelukt: uitgave van € 8,50 voor \"Bankje bij de speeltuin\" ingediend namens de bewoner.");
+        await AxeScan.AssertNoSeriousViolationsAsync(desk);
+        await desk.SaveScreenshotAsync("verbinder-inloop-uitgave-desktop");
+
+        var submitted = (await site.EventsAsync(ideaId)).Single(e => e.Type == "expense_submitted");
+        Assert.Equal($"staff:{site.ModeratorId}", submitted.Actor);
+        Assert.Contains(site.ModeratorId.ToString(), submitted.Data);
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
