@@ -7,6 +7,7 @@ namespace Waardecheque.Web.Api;
 /// <summary>
 /// The API's own tables, next to the auth tables: first answers to idempotent requests, and receipt files of
 /// expenses. Idempotent and safe with several processes starting at once (same advisory lock as the auth schema).
+/// A feature's own tables are created by that feature (the top-ups': Features/TopUps/TopUpSchema).
 /// </summary>
 internal sealed class ApiSchema(NpgsqlDataSource db, DbSchema schema) : IStartupTask
 {
@@ -36,21 +37,6 @@ internal sealed class ApiSchema(NpgsqlDataSource db, DbSchema schema) : IStartup
             sha256       bytea not null check (length(sha256) = 32),
             file_name    text,
             created      timestamptz not null
-        );
-        create table if not exists {s.Table("topup_checkouts")} (
-            top_up_id       uuid primary key,
-            idempotency_key text not null,
-            success_url     text not null,
-            cancel_url      text not null,
-            email           text,
-            session_id      text,
-            url             text,
-            created         timestamptz not null
-        );
-        create table if not exists {s.Table("stripe_events")} (
-            event_id    text primary key,
-            type        text not null,
-            received    timestamptz not null
         );
         """;
 }

@@ -4,13 +4,14 @@ namespace Waardecheque.Web.Database;
 
 /// <summary>
 /// A clean-up that keeps a table small by deleting rows that can no longer matter (expired sessions, failed attempts
-/// outside every window). Must be harmless to run twice or from several app processes at once.
+/// outside every window), or that blanks data no longer needed (personal data past its use). Must be harmless to run
+/// twice or from several app processes at once.
 /// </summary>
 public interface IHousekeeping
 {
     string Name { get; }
 
-    /// <summary>Deletes what is no longer needed; returns how many rows went.</summary>
+    /// <summary>Deletes (or blanks) what is no longer needed; returns how many rows it deleted or changed.</summary>
     Task<int> RunAsync(CancellationToken cancellationToken);
 }
 
@@ -41,8 +42,8 @@ internal sealed class HousekeepingService(IEnumerable<IHousekeeping> jobs, TimeP
         {
             try
             {
-                var deleted = await job.RunAsync(cancellationToken);
-                if (deleted > 0) log.LogInformation("Housekeeping {Job}: deleted {Count} rows", job.Name, deleted);
+                var changed = await job.RunAsync(cancellationToken);
+                if (changed > 0) log.LogInformation("Housekeeping {Job}: {Count} rows deleted or blanked", job.Name, changed);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {

@@ -19,8 +19,10 @@ public enum StripeEventOutcome { Handled, Duplicate, Ignored }
 
 /// <summary>
 /// A verified Stripe event, applied once: its id goes into <c>stripe_events</c> (primary key) in the SAME transaction as
-/// what it changes in the domain, so a duplicate changes nothing and a crash leaves neither. <see cref="Command"/> is
-/// the domain command it maps to (null: nothing to do but remember the id).
+/// what it changes in the domain, so a duplicate changes nothing and a crash leaves neither. Ids are forgotten after
+/// <see cref="StripeEventRetention.Keep"/>, long after Stripe stops sending an event; one sent even later is still
+/// applied once, by the top-up's stream. <see cref="Command"/> is the domain command it maps to (null: nothing to do
+/// but remember the id).
 /// </summary>
 public sealed record StripeEventReceived(string EventId, string Type, object? Command);
 
