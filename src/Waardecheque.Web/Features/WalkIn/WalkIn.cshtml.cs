@@ -18,8 +18,9 @@ namespace Waardecheque.Web.Features.WalkIn;
 
 /// <summary>
 /// <c>/beheer/inloop</c>: a connector types a resident's code and acts for them (activate, pledge, propose, start a
-/// top-up the resident pays at the desk, submit an expense of the household's funded idea with its receipt). Every command carries <c>OnBehalfOfStaffId</c> and the
-/// connector as actor, so the events say who did it for whom. The cheque id travels in the form, never the code; staff
+/// top-up the resident pays at the desk, submit an expense of the household's funded idea with its receipt). Every
+/// command carries the connector as actor, and <c>OnBehalfOfStaffId</c> where it has one (a top-up has none: its actor
+/// and the household's cheque say it), so the events say who did it for whom. The cheque id travels in the form, never the code; staff
 /// may act for any cheque, the rules still decide what is allowed.
 /// </summary>
 [Authorize(Policy = PageAuth.ModeratorPolicy)]
