@@ -32,7 +32,7 @@ public sealed class IdeaModel(StoreHolder holder, IMessageBus bus, TopUpService 
     /// The top-up form's idempotency key: new for every form shown, kept when the same form comes back with an error,
     /// so that pressing the button twice (or again after "try again") starts one top-up, not two.
     /// </summary>
-    public string TopUpKey { get; set; } = NewTopUpKey();
+    public string TopUpKey { get; set; } = TopUpFormKey.New();
 
     public async Task<IActionResult> OnGetAsync(Guid id, long? gegeven, bool ingetrokken = false, bool ingediend = false)
     {
@@ -68,7 +68,7 @@ public sealed class IdeaModel(StoreHolder holder, IMessageBus bus, TopUpService 
         if (Idea is null) return Page();
         TopUpAmount = topUpAmount;
         // A form without a usable key (an old page, a hand-made post) gets a new one: at worst that is a new top-up.
-        TopUpKey = IsUsableKey(topUpKey) ? topUpKey! : NewTopUpKey();
+        TopUpKey = TopUpFormKey.IsUsable(topUpKey) ? topUpKey! : TopUpFormKey.New();
         if (Format.ParseEuros(topUpAmount) is not { } cents)
             return TopUpProblem(T["topup.badamount"], field: true);
         var ct = HttpContext.RequestAborted;
@@ -86,7 +86,7 @@ public sealed class IdeaModel(StoreHolder holder, IMessageBus bus, TopUpService 
         catch (ApiProblemException e) when (e.Status == StatusCodes.Status409Conflict)
         {
             // The key was used with another amount (e.g. back, a new amount, the same form): a new key for the next press.
-            TopUpKey = NewTopUpKey();
+            TopUpKey = TopUpFormKey.New();
             return TopUpProblem(T["topup.keyused"], field: true);
         }
         catch (ApiProblemException e) when (e.Status == StatusCodes.Status503ServiceUnavailable)
@@ -107,11 +107,6 @@ public sealed class IdeaModel(StoreHolder holder, IMessageBus bus, TopUpService 
         Response.StatusCode = status;
         return Page();
     }
-
-    private static string NewTopUpKey() => "page-" + Guid.NewGuid().ToString("N");
-
-    private static bool IsUsableKey(string? key) =>
-        key is { Length: >= 8 and <= 100 } && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id)
     {

@@ -14,13 +14,8 @@ namespace Waardecheque.Web.Features.TopUps;
 /// </summary>
 public sealed class TopUpModel(StoreHolder holder, TopUpService topUps) : ResidentPage(holder)
 {
-    public TopUpView? TopUp { get; private set; }
-
-    /// <summary>The resident came back through the cancel button (and the top-up is still unpaid).</summary>
-    public bool Cancelled { get; private set; }
-
-    /// <summary>This page again, for "Opnieuw kijken" (the outcome kept, Stripe's session id left out).</summary>
-    public string RefreshUrl { get; private set; } = "";
+    /// <summary>The top-up as the shared partial shows it; null when there is none of this household's.</summary>
+    public TopUpOutcome? Outcome { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? uitkomst)
     {
@@ -29,11 +24,12 @@ public sealed class TopUpModel(StoreHolder holder, TopUpService topUps) : Reside
         var topUp = await topUps.GetAsync(id, ct);
         var household = await ChequeQueries.HouseholdOfAsync(Db, ChequeId, ct);
         // Another household's top-up is "not found", not "forbidden": nobody learns which ids exist.
-        TopUp = topUp is not null && topUp.HouseholdId == household ? topUp : null;
-        Cancelled = uitkomst == "geannuleerd" && TopUp?.State == TopUpStates.Pending;
-        RefreshUrl = $"/inleg/{id}" + (uitkomst is "betaald" or "geannuleerd" ? $"?uitkomst={uitkomst}" : "");
+        Outcome = topUp is not null && topUp.HouseholdId == household
+            ? TopUpOutcome.Of(topUp, $"/inleg/{id}", uitkomst,
+                new TopUpLink($"/ideeen/{topUp.IdeaId}", T["topup.return.toidea"]), new TopUpLink("/mijn-cheque", T["idea.back"]))
+            : null;
         Response.Headers.CacheControl = "no-store";
-        if (TopUp is null) Response.StatusCode = StatusCodes.Status404NotFound;
+        if (Outcome is null) Response.StatusCode = StatusCodes.Status404NotFound;
         return Page();
     }
 }

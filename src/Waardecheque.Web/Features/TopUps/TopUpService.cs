@@ -17,7 +17,19 @@ namespace Waardecheque.Web.Features.TopUps;
 
 /// <summary>Where Stripe Checkout sends the resident back: after paying, and after cancelling (Stripe replaces
 /// <c>{CHECKOUT_SESSION_ID}</c> in <see cref="SuccessUrl"/>).</summary>
-public sealed record TopUpReturnUrls(string SuccessUrl, string CancelUrl);
+public sealed record TopUpReturnUrls(string SuccessUrl, string CancelUrl)
+{
+    /// <summary>
+    /// A return page of this app, <c>{pagePath}/{topUpId}</c> on its public address, with the outcome the page shows
+    /// (<c>?uitkomst=betaald</c> or <c>geannuleerd</c>): the resident's <c>/inleg</c>, or the walk-in point's own.
+    /// </summary>
+    public static TopUpReturnUrls At(IConfiguration config, string pagePath, Guid topUpId)
+    {
+        var baseUrl = (config[WebConfig.PublicBaseUrl] is { Length: > 0 } url ? url : "http://localhost:5080").TrimEnd('/');
+        return new TopUpReturnUrls($"{baseUrl}{pagePath}/{topUpId}?uitkomst=betaald&session_id={{CHECKOUT_SESSION_ID}}",
+            $"{baseUrl}{pagePath}/{topUpId}?uitkomst=geannuleerd");
+    }
+}
 
 /// <summary>A started top-up: its id and the Stripe Checkout page to send the resident to.</summary>
 public sealed record StartedTopUp(Guid TopUpId, string CheckoutUrl);
@@ -147,10 +159,5 @@ public sealed class TopUpService(StoreHolder holder, IWolverineRuntime wolverine
     }
 
     /// <summary>The app's own return pages when the caller names none.</summary>
-    private TopUpReturnUrls DefaultReturnUrls(Guid topUpId)
-    {
-        var baseUrl = (config[WebConfig.PublicBaseUrl] is { Length: > 0 } url ? url : "http://localhost:5080").TrimEnd('/');
-        return new TopUpReturnUrls($"{baseUrl}/inleg/{topUpId}?uitkomst=betaald&session_id={{CHECKOUT_SESSION_ID}}",
-            $"{baseUrl}/inleg/{topUpId}?uitkomst=geannuleerd");
-    }
+    private TopUpReturnUrls DefaultReturnUrls(Guid topUpId) => TopUpReturnUrls.At(config, "/inleg", topUpId);
 }

@@ -4,6 +4,8 @@ using Waardecheque.Web.Auth;
 using Waardecheque.Web.Features.Expenses;
 using Waardecheque.Web.Features.Ideas;
 using Waardecheque.Web.Features.Residents;
+using Waardecheque.Web.Features.TopUps;
+using Waardecheque.Web.Errors;
 using Waardecheque.Web.Pages;
 using Waardecheque.Web.Store;
 using Wolverine;
@@ -15,17 +17,22 @@ using Waardecheque.Domain;
 namespace Waardecheque.Web.Features.WalkIn;
 
 /// <summary>
-/// <c>/beheer/inloop</c>: a connector types a resident's code and acts for them (activate, pledge, propose, submit an
-/// expense of the household's funded idea with its receipt). Every command carries <c>OnBehalfOfStaffId</c> and the
-/// connector as actor, so the events say who did it for whom. The cheque id travels in the form, never the code; staff
+/// <c>/beheer/inloop</c>: a connector types a resident's code and acts for them (activate, pledge, propose, start a
+/// top-up the resident pays at the desk, submit an expense of the household's funded idea with its receipt). Every
+/// command carries the connector as actor, and <c>OnBehalfOfStaffId</c> where it has one (a top-up has none: its actor
+/// and the household's cheque say it), so the events say who did it for whom. The cheque id travels in the form, never the code; staff
 /// may act for any cheque, the rules still decide what is allowed.
 /// </summary>
 [Authorize(Policy = PageAuth.ModeratorPolicy)]
 // The expense form uploads a receipt; Razor Pages take these limits on the page only, not on one handler.
 [RequestSizeLimit(Receipts.MaxRequestBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Receipts.MaxRequestBytes)]
-public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignIn signIn, Receipts receipts) : WcPageModel
+public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignIn signIn, Receipts receipts, TopUpService topUps,
+    ActingResolver acting, IConfiguration config) : WcPageModel
 {
+    /// <summary>The top-up form's amount input (its id; the error summary links to it).</summary>
+    public const string TopUpField = "topup-amount";
+
     public ChequeRow? Cheque { get; private set; }
 
     /// <summary>The program of <see cref="Cheque"/> (set together with it).</summary>
@@ -39,6 +46,14 @@ public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignI
     public IReadOnlyList<IdeaRow> FundedOwnIdeas { get; private set; } = [];
 
     [BindProperty(Name = ExpenseInput.Prefix)] public ExpenseInput Expense { get; set; } = new();
+
+    /// <summary>Open ideas the household can see, when its program takes top-ups: the resident may add own money to them.</summary>
+    public IReadOnlyList<IdeaRow> TopUpIdeas { get; private set; } = [];
+    public Guid? TopUpIdea { get; private set; }
+    public string? TopUpAmount { get; private set; }
+
+    /// <summary>The top-up form's idempotency key (<see cref="TopUpFormKey"/>): a double click is one top-up.</summary>
+    public string TopUpKey { get; private set; } = TopUpFormKey.New();
 
     /// <summary>True after the expense form was posted: its field problems belong to it, not to the proposal's fields.</summary>
     public bool ExpensePosted { get; private set; }
@@ -119,6 +134,61 @@ public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignI
         return Page();
     }
 
+    /// <summary>
+    /// Own money for an open idea, which the resident pays at the desk on Stripe's page (iDEAL or card): the connector
+    /// only starts the top-up on the household's behalf, as the API's <c>onBehalf</c> does (actor <c>staff:&lt;id&gt;</c>,
+    /// the household's cheque), and the browser goes to the checkout (303). Stripe sends it back to the walk-in point's
+    /// own return page, since the resident's <c>/inleg/{id}</c> needs the resident's cookie. Nothing counts until
+    /// Stripe's webhook says it is paid.
+    /// </summary>
+    public async Task<IActionResult> OnPostTopUpAsync([FromForm] Guid chequeId, [FromForm] Guid ideaId, [FromForm] string? topUpAmount,
+        [FromForm] string? topUpKey)
+    {
+        await LoadAsync(chequeId);
+        if (Cheque is null) return Page();
+        (TopUpIdea, TopUpAmount) = (ideaId, topUpAmount);
+        // A form without a usable key (an old page, a hand-made post) gets a new one: at worst that is a new top-up.
+        TopUpKey = TopUpFormKey.IsUsable(topUpKey) ? topUpKey! : TopUpFormKey.New();
+        if (Format.ParseEuros(topUpAmount) is not { } cents)
+            return TopUpProblem(T["topup.badamount"], field: true);
+        var ct = HttpContext.RequestAborted;
+        try
+        {
+            var who = await acting.ResolveAsync(User, onBehalf: true, chequeId, ct);
+            var started = await topUps.StartAsync(ideaId, cents, who, TopUpKey,
+                topUpId => TopUpReturnUrls.At(config, WalkInTopUpModel.PagePath, topUpId), correlationId: HttpContext.TraceIdentifier, ct: ct);
+            Response.Headers.Location = started.CheckoutUrl;
+            return StatusCode(StatusCodes.Status303SeeOther);
+        }
+        catch (RuleViolation e)
+        {
+            return TopUpProblem(T.Rule(e), field: e.Code == ErrorCodes.InvalidAmount || e.FieldErrors.Count > 0);
+        }
+        catch (ApiProblemException e) when (e.Status == StatusCodes.Status409Conflict)
+        {
+            // The key was used with another amount or idea (back, a change, the same form): a new key for the next press.
+            TopUpKey = TopUpFormKey.New();
+            return TopUpProblem(T["topup.keyused"], field: true);
+        }
+        catch (ApiProblemException e) when (e.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // The top-up may be recorded already: the same key on the next press finishes it (the same checkout).
+            return TopUpProblem(T["topup.unavailable"], field: false, status: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private IActionResult TopUpProblem(string message, bool field, int status = StatusCodes.Status422UnprocessableEntity)
+    {
+        Problem = message;
+        if (field)
+        {
+            FieldProblems["topUpAmount"] = message;
+            ProblemField = TopUpField;
+        }
+        Response.StatusCode = status;
+        return Page();
+    }
+
     private async Task LoadAsync(Guid chequeId)
     {
         var db = holder.Store.DataSource;
@@ -129,5 +199,9 @@ public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignI
         var visible = await IdeaQueries.VisibleToChequeAsync(db, Cheque, HttpContext.RequestAborted);
         OpenIdeas = visible.Where(i => i.State == "Open").ToList();
         FundedOwnIdeas = visible.Where(i => i.State == "Funded" && i.InitiatorHouseholdId == Cheque.HouseholdId).ToList();
+        // Whether a top-up is allowed is still the domain's answer; this only decides whether the form is worth showing.
+        TopUpIdeas = Cheque.EffectiveState == "Activated" && Program!.Rules.TopUps ? OpenIdeas : [];
+        // The top-up form is answered with a 303 to the checkout: browsers check form-action against that redirect too.
+        if (TopUpIdeas.Count > 0) SecurityHeaders.AllowFormTarget(HttpContext, TopUpCheckoutOrigin.Of(config));
     }
 }
