@@ -111,5 +111,45 @@ public sealed class WalkInTests(BrowserSession browser, WaardechequeSite site) :
         Assert.Contains(site.ModeratorId.ToString(), submitted.Data);
     }
 
+    [Fact]
+    public async Task a_connector_starts_a_top_up_that_the_resident_pays_at_the_desk()
+    {
+        var program = await site.SeedProgramAsync("Seghwaert Doet (inloop, eigen inleg)", ("Lindelaan", 71), ("Lindelaan", 73), ("Lindelaan", 75));
+        var (initiator, resident) = (program.Cheques[0], program.Cheques[1]);
+        await site.ActivateAsync(initiator);
+        await site.ActivateAsync(resident);
+        var ideaId = await site.OpenIdeaAsync(initiator, "Buurtbibliotheekkastje", 3000);
+
+        var desk = await browser.NewPageAsync(Screen.Desktop);
+        await desk.SignInAsync(site, WaardechequeSite.ModeratorEmail);
+        await desk.GetByRole(AriaRole.Link, new() { Name = "Inloop" }).ClickAsync();
+        await desk.GetByLabel("Code van je waardecheque").FillAsync(resident.Code.ToString());
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Cheque zoeken" }).ClickAsync();
+
+        var form = desk.GetByTestId("topup-form");
+        await form.GetByLabel("Bedrag dat de bewoner zelf betaalt (euro)").FillAsync("10,00");
+        await AxeScan.AssertNoSeriousViolationsAsync(desk);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Verder naar betalen" }).ClickAsync();
+
+        // The resident pays on the sandbox's checkout page at the desk; then the connector's own return page.
+        await Assertions.Expect(desk).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/stripe-sandbox/checkout/cs_"));
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Betaal € 10,00 met iDEAL" }).ClickAsync();
+        await Assertions.Expect(desk).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/beheer/inloop/inleg/[0-9a-f-]+"));
+        await Expect(desk.GetByTestId("topup-what")).ToHaveTextAsync("€ 10,00 voor \"Buurtbibliotheekkastje\"");
+        var outcome = desk.GetByTestId("topup-outcome");
+        for (var i = 0; i < 60 && !(await outcome.InnerTextAsync()).Contains("Gelukt"); i++)
+        {
+            await Task.Delay(500);
+            await desk.GetByTestId("refresh").ClickAsync();
+        }
+        await Expect(outcome).ToContainTextAsync("Gelukt");
+        await AxeScan.AssertNoSeriousViolationsAsync(desk);
+        await desk.SaveScreenshotAsync("verbinder-inloop-inleg-desktop");
+
+        var started = (await site.EventsAsync(ideaId)).Single(e => e.Type == "top_up_started");
+        Assert.Equal($"staff:{site.ModeratorId}", started.Actor);
+        Assert.Contains(resident.Id.ToString(), started.Data);
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }
