@@ -158,9 +158,11 @@ public static class OperatorCommands
         if (!await daemonLock.TryAttainLockAsync(lockId, c.Ct))
         {
             var holder = await daemonLock.FindHolderAsync(lockId, c.Ct);
-            c.Error.WriteLine($"Refused: the audit projection ({shard.Identity}) is being run by another process's daemon" +
-                              (holder is null ? "" : $" (PostgreSQL pid {holder.SessionId}, application '{holder.ApplicationName}', client {holder.ClientAddress ?? "local"})") +
-                              ". Rebuilding it meanwhile would lose events. Stop every app process on this schema, then run ops rebuild-audit again.");
+            var who = holder is null ? "" : $" (PostgreSQL pid {holder.SessionId}" +
+                (string.IsNullOrEmpty(holder.ApplicationName) ? "" : $", application '{holder.ApplicationName}'") +
+                (holder.ClientAddress is { } client ? $", client {client}" : ", local socket") + ")";
+            c.Error.WriteLine($"Refused: the audit projection ({shard.Identity}) is being run by another process's daemon{who}. " +
+                              "Rebuilding it meanwhile would lose events. Stop every app process on this schema, then run ops rebuild-audit again.");
             return Failed;
         }
 

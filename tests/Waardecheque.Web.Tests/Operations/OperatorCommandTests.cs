@@ -5,6 +5,7 @@ using Npgsql;
 using Waardecheque.Web.Hosting;
 using Waardecheque.Web.Operations;
 using Waardecheque.Web.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Waardecheque.Web.Tests.Operations;
 
@@ -70,7 +71,7 @@ public sealed class OpsWorld : ApiWorld
 /// The operator's commands (docs/operations.md, "Operator commands"), called in process the way WebProgram.Main calls
 /// them, against a fresh database with real activity. A new world (app and database) for every test.
 /// </summary>
-public sealed class OperatorCommandTests : IAsyncLifetime
+public sealed class OperatorCommandTests(ITestOutputHelper log) : IAsyncLifetime
 {
     private readonly OpsWorld w = new();
 
@@ -142,6 +143,7 @@ public sealed class OperatorCommandTests : IAsyncLifetime
 
         // The app's daemon holds the projection: a rebuild now would lose events.
         var refused = await w.OpsAsync("rebuild-audit");
+        log.WriteLine(refused.Error);
         Assert.Equal(OperatorCommands.Failed, refused.Exit);
         Assert.Contains("Refused", refused.Error);
         Assert.Equal(rows, await AuditRowsAsync());
