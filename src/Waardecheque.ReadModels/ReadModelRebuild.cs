@@ -5,8 +5,9 @@ using Marten.Services;
 namespace Waardecheque.ReadModels;
 
 /// <summary>
-/// Rebuilds the inline read models from Marten's log in ONE transaction: readers see the old tables until the new ones
-/// are complete, and <c>LOCK TABLE mt_streams IN SHARE MODE</c> waits for appends in flight and holds new ones back
+/// Rebuilds the inline read models from Marten's log in ONE transaction: readers never see a half-built table (the
+/// TRUNCATEs lock the tables until the commit, so readers wait for it; docs/operations.md, "Operator commands"), and
+/// <c>LOCK TABLE mt_streams IN SHARE MODE</c> waits for appends in flight and holds new ones back
 /// until the rebuild commits, so no event is missed or applied twice. Events are read with Marten
 /// (<c>QueryAllRawEvents</c>, in pages by sequence) and applied by the same projection code Marten runs inline, through
 /// a Marten session enlisted in this transaction. Marten's own rebuild (the daemon's) empties only document tables it

@@ -1,5 +1,6 @@
 using JasperFx;
 using Waardecheque.Web.Hosting;
+using Waardecheque.Web.Operations;
 
 namespace Waardecheque.Web;
 
@@ -8,6 +9,9 @@ public sealed class WebProgram
 {
     public static async Task<int> Main(string[] args)
     {
+        // The operator's commands (docs/operations.md): the app's configuration, but no app, no server, no Wolverine.
+        if (args is [OperatorCommands.Verb, .. var rest])
+            return await OperatorCommands.RunAsync(rest, OperatorCommands.AppConfiguration(), Console.Out, Console.Error);
         try
         {
             var app = WebApp.Build(args);
