@@ -321,9 +321,9 @@ public sealed class Simulation
             var paid = _stripe.PaidFor(t.TopUpId);
             var refunded = _stripe.RefundedFor(t.TopUpId);
             if (refunded > paid) Fail($"top-up {t.TopUpId}: refunded {refunded} of {paid} paid");
-            var expected = t.State switch
+            (long Paid, long Refunded) expected = t.State switch
             {
-                TopUpState.Received => (paid: t.AmountCents, refunded: 0L),
+                TopUpState.Received => (t.AmountCents, 0L),
                 TopUpState.Refunded => (t.AmountCents, t.AmountCents),
                 TopUpState.Started or TopUpState.Expired or TopUpState.Failed => (0L, 0L),
                 _ => (-1L, -1L),   // TurnedAway / RefundDue must have settled

@@ -26,7 +26,7 @@ public sealed class CommandTests(PipelineFixture db) : IClassFixture<PipelineFix
             Assert.Equal("staff:7c1e", e.UserName);
             Assert.Equal("req-123", e.CorrelationId);
             Assert.Equal("MoveCoins", e.CausationId);
-            Assert.Equal("cheque:42", e.Headers["onBehalfOf"]);
+            Assert.Equal("cheque:42", e.Headers!["onBehalfOf"]);
         });
         // The same, as the auditor reads it straight from the table.
         Assert.Equal(2L, await world.ScalarAsync<long>(
