@@ -1,6 +1,5 @@
 using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
-using Waardecheque.Web.Errors;
 using Waardecheque.Web.Features.TopUps;
 using Waardecheque.Web.Pages;
 using Waardecheque.Web.Store;
@@ -20,7 +19,6 @@ public sealed class IdeaModel(StoreHolder holder, IMessageBus bus, TopUpService 
     : ResidentPage(holder)
 {
     /// <summary>The top-up form's amount input (its id; the error summary links to it).</summary>
-    public const string TopUpField = "topup-amount";
 
     public IdeaRow? Idea { get; private set; }
     public long MyPledgeCents { get; private set; }
@@ -67,45 +65,8 @@ public sealed class IdeaModel(StoreHolder holder, IMessageBus bus, TopUpService 
         if (!await LoadAsync(id)) return Redirect("/code");
         if (Idea is null) return Page();
         TopUpAmount = topUpAmount;
-        // A form without a usable key (an old page, a hand-made post) gets a new one: at worst that is a new top-up.
-        TopUpKey = TopUpFormKey.IsUsable(topUpKey) ? topUpKey! : TopUpFormKey.New();
-        if (Format.ParseEuros(topUpAmount) is not { } cents)
-            return TopUpProblem(T["topup.badamount"], field: true);
-        var ct = HttpContext.RequestAborted;
-        try
-        {
-            var who = await acting.ResolveAsync(User, onBehalf: null, chequeId: null, ct);
-            var started = await topUps.StartAsync(id, cents, who, TopUpKey, correlationId: HttpContext.TraceIdentifier, ct: ct);
-            Response.Headers.Location = started.CheckoutUrl;
-            return StatusCode(StatusCodes.Status303SeeOther);
-        }
-        catch (RuleViolation e)
-        {
-            return TopUpProblem(T.Rule(e), field: e.Code == ErrorCodes.InvalidAmount || e.FieldErrors.Count > 0);
-        }
-        catch (ApiProblemException e) when (e.Status == StatusCodes.Status409Conflict)
-        {
-            // The key was used with another amount (e.g. back, a new amount, the same form): a new key for the next press.
-            TopUpKey = TopUpFormKey.New();
-            return TopUpProblem(T["topup.keyused"], field: true);
-        }
-        catch (ApiProblemException e) when (e.Status == StatusCodes.Status503ServiceUnavailable)
-        {
-            // The top-up may be recorded already: the same key on the next press finishes it (same checkout).
-            return TopUpProblem(T["topup.unavailable"], field: false, status: StatusCodes.Status503ServiceUnavailable);
-        }
-    }
-
-    private IActionResult TopUpProblem(string message, bool field, int status = StatusCodes.Status422UnprocessableEntity)
-    {
-        Problem = message;
-        if (field)
-        {
-            FieldProblems["topUpAmount"] = message;
-            ProblemField = TopUpField;
-        }
-        Response.StatusCode = status;
-        return Page();
+        return await TopUpForm.PostAsync(this, topUps, ct => acting.ResolveAsync(User, onBehalf: null, chequeId: null, ct), id,
+            topUpAmount, topUpKey, key => TopUpKey = key);
     }
 
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id)

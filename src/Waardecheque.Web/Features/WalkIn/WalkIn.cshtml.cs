@@ -5,7 +5,6 @@ using Waardecheque.Web.Features.Expenses;
 using Waardecheque.Web.Features.Ideas;
 using Waardecheque.Web.Features.Residents;
 using Waardecheque.Web.Features.TopUps;
-using Waardecheque.Web.Errors;
 using Waardecheque.Web.Pages;
 using Waardecheque.Web.Store;
 using Wolverine;
@@ -30,9 +29,6 @@ namespace Waardecheque.Web.Features.WalkIn;
 public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignIn signIn, Receipts receipts, TopUpService topUps,
     ActingResolver acting, IConfiguration config) : WcPageModel
 {
-    /// <summary>The top-up form's amount input (its id; the error summary links to it).</summary>
-    public const string TopUpField = "topup-amount";
-
     public ChequeRow? Cheque { get; private set; }
 
     /// <summary>The program of <see cref="Cheque"/> (set together with it).</summary>
@@ -147,46 +143,8 @@ public sealed class WalkInModel(StoreHolder holder, IMessageBus bus, ChequeSignI
         await LoadAsync(chequeId);
         if (Cheque is null) return Page();
         (TopUpIdea, TopUpAmount) = (ideaId, topUpAmount);
-        // A form without a usable key (an old page, a hand-made post) gets a new one: at worst that is a new top-up.
-        TopUpKey = TopUpFormKey.IsUsable(topUpKey) ? topUpKey! : TopUpFormKey.New();
-        if (Format.ParseEuros(topUpAmount) is not { } cents)
-            return TopUpProblem(T["topup.badamount"], field: true);
-        var ct = HttpContext.RequestAborted;
-        try
-        {
-            var who = await acting.ResolveAsync(User, onBehalf: true, chequeId, ct);
-            var started = await topUps.StartAsync(ideaId, cents, who, TopUpKey,
-                topUpId => TopUpReturnUrls.At(config, WalkInTopUpModel.PagePath, topUpId), correlationId: HttpContext.TraceIdentifier, ct: ct);
-            Response.Headers.Location = started.CheckoutUrl;
-            return StatusCode(StatusCodes.Status303SeeOther);
-        }
-        catch (RuleViolation e)
-        {
-            return TopUpProblem(T.Rule(e), field: e.Code == ErrorCodes.InvalidAmount || e.FieldErrors.Count > 0);
-        }
-        catch (ApiProblemException e) when (e.Status == StatusCodes.Status409Conflict)
-        {
-            // The key was used with another amount or idea (back, a change, the same form): a new key for the next press.
-            TopUpKey = TopUpFormKey.New();
-            return TopUpProblem(T["topup.keyused"], field: true);
-        }
-        catch (ApiProblemException e) when (e.Status == StatusCodes.Status503ServiceUnavailable)
-        {
-            // The top-up may be recorded already: the same key on the next press finishes it (the same checkout).
-            return TopUpProblem(T["topup.unavailable"], field: false, status: StatusCodes.Status503ServiceUnavailable);
-        }
-    }
-
-    private IActionResult TopUpProblem(string message, bool field, int status = StatusCodes.Status422UnprocessableEntity)
-    {
-        Problem = message;
-        if (field)
-        {
-            FieldProblems["topUpAmount"] = message;
-            ProblemField = TopUpField;
-        }
-        Response.StatusCode = status;
-        return Page();
+        return await TopUpForm.PostAsync(this, topUps, ct => acting.ResolveAsync(User, onBehalf: true, chequeId, ct), ideaId,
+            topUpAmount, topUpKey, key => TopUpKey = key, topUpId => TopUpReturnUrls.At(config, WalkInTopUpModel.PagePath, topUpId));
     }
 
     private async Task LoadAsync(Guid chequeId)
