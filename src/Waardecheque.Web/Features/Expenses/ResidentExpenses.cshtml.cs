@@ -32,7 +32,7 @@ public sealed class ResidentExpensesModel(StoreHolder holder, IMessageBus bus, R
     public async Task<IActionResult> OnPostAsync(Guid id)
     {
         if (!await LoadAsync(id)) return NotFound();
-        var household = await ChequeQueries.HouseholdOfAsync(Db, ChequeId, HttpContext.RequestAborted);
+        var household = Cheque.HouseholdId;
         var submitted = await Expense.SubmitAsync(id, household, null, receipts, c => TryInvokeAsync(bus, c), FieldProblems, T,
             HttpContext.RequestAborted);
         if (submitted is not null) return Redirect($"/ideeen/{id}/uitgaven?ingediend=true");
@@ -46,7 +46,7 @@ public sealed class ResidentExpensesModel(StoreHolder holder, IMessageBus bus, R
     {
         if (!await LoadChequeAsync()) return false;
         Idea = await IdeaQueries.GetAsync(Db, id, HttpContext.RequestAborted);
-        var household = await ChequeQueries.HouseholdOfAsync(Db, ChequeId, HttpContext.RequestAborted);
+        var household = Cheque.HouseholdId;
         // Only the initiator's household sees an idea's spending here (staff see it on /beheer/uitgaven).
         if (Idea is null || Idea.InitiatorHouseholdId != household) return false;
         IsInitiator = true;

@@ -12,8 +12,6 @@ using Waardecheque.Web.Store;
 
 namespace Waardecheque.Web.Features.Issuing;
 
-public sealed record AddressCheque(Guid ChequeId, string Address, string State, long AvailableCents, long ValueCents);
-
 /// <summary>
 /// <c>/beheer/regelingen/{id}/cheque-kwijt</c> (admin): find a household by postcode and house number
 /// (rm_households + rm_cheques), block its cheque, reissue it. The new code is shown once, on the answer to the
@@ -82,28 +80,6 @@ public sealed class LostChequeModel(IMessageBus bus, StoreHolder holder, CodeKey
         ProgramQueries.GetAsync(holder.Store.DataSource, id, HttpContext.RequestAborted, withCounts: false);
 
     /// <summary>Every cheque of the households at this address (or of the household of <paramref name="chequeId"/>).</summary>
-    private async Task FindAsync(Guid programId, string? postcode, int huisnummer, Guid? chequeId)
-    {
-        await using var cmd = holder.Store.DataSource.CreateCommand("""
-            select c.id, h.street, h.huisnummer, h.huisletter, h.toevoeging, h.postcode, c.state, c.available_cents, c.value_cents
-            from rm_households h join rm_cheques c on c.household_id = h.id and c.program_id = h.program_id
-            where h.program_id = $1
-              and (($4::uuid is null and h.postcode = $2 and h.huisnummer = $3)
-                   or h.id = (select household_id from rm_cheques where id = $4))
-            order by h.huisletter nulls first, h.toevoeging nulls first, c.issued_at
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = programId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)postcode ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = huisnummer });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)chequeId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-        await using var r = await cmd.ExecuteReaderAsync(HttpContext.RequestAborted);
-        var list = new List<AddressCheque>();
-        while (await r.ReadAsync(HttpContext.RequestAborted))
-        {
-            var address = $"{r.GetString(1)} {r.GetInt32(2)}{(r.IsDBNull(3) ? "" : " " + r.GetString(3))}{(r.IsDBNull(4) ? "" : "-" + r.GetString(4))}, {r.GetString(5)}";
-            var state = Program?.State == "Closed" ? "Expired" : r.GetString(6);
-            list.Add(new AddressCheque(r.GetGuid(0), address, state, r.GetInt64(7), r.GetInt64(8)));
-        }
-        Found = list;
-    }
+    private async Task FindAsync(Guid programId, string? postcode, int huisnummer, Guid? chequeId) =>
+        Found = await ChequeQueries.AtAddressAsync(holder.Store.DataSource, programId, postcode, huisnummer, chequeId, HttpContext.RequestAborted);
 }

@@ -26,7 +26,7 @@ public sealed class CollectModel(StoreHolder holder, IMessageBus bus, ChequeSign
     {
         if (!await LoadAsync(id)) return NotFound();
         if (await signIn.FindForPageAsync(this, code) is not { } chequeId) return Page();
-        var household = await ChequeQueries.HouseholdOfAsync(Db, ChequeId, HttpContext.RequestAborted);
+        var household = Cheque.HouseholdId;
         try
         {
             var result = await bus.InvokeCommandAsync(new CollectCheque(id, chequeId, household), new MessageContext(User.Actor()),
@@ -46,7 +46,7 @@ public sealed class CollectModel(StoreHolder holder, IMessageBus bus, ChequeSign
     {
         if (!await LoadChequeAsync()) return false;
         Idea = await IdeaQueries.GetAsync(Db, id, HttpContext.RequestAborted);
-        var household = await ChequeQueries.HouseholdOfAsync(Db, ChequeId, HttpContext.RequestAborted);
+        var household = Cheque.HouseholdId;
         return Idea is not null && Idea.InitiatorHouseholdId == household;
     }
 }

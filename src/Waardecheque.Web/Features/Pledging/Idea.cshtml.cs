@@ -89,7 +89,7 @@ public sealed class IdeaModel(StoreHolder holder, IMessageBus bus, TopUpService 
         if (!await LoadChequeAsync()) return false;
         var ct = HttpContext.RequestAborted;
         var idea = await IdeaQueries.GetAsync(Db, id, ct);
-        HouseholdId = await HouseholdAsync(ct);
+        HouseholdId = Cheque.HouseholdId;
         // Residents see public ideas of their own street or buurt, and their own proposals in any state.
         var visible = idea is not null && idea.ProgramId == Cheque.ProgramId
             && idea.Scope.Includes(Cheque.Street, Cheque.BuurtCode)
@@ -100,6 +100,4 @@ public sealed class IdeaModel(StoreHolder holder, IMessageBus bus, TopUpService 
         MyPledgeCents = visible ? await IdeaQueries.PledgedByHouseholdOfChequeAsync(Db, id, ChequeId, ct) : 0;
         return true;
     }
-
-    private async Task<Guid> HouseholdAsync(CancellationToken ct) => await ChequeQueries.HouseholdOfAsync(Db, ChequeId, ct);
 }

@@ -4,6 +4,7 @@ using MessageContext = Waardecheque.Domain.MessageContext;
 using Npgsql;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
+using Waardecheque.ReadModels.Queries;
 using Waardecheque.Web.Auth;
 using Waardecheque.Web.Errors;
 using Waardecheque.Web.Pages;
@@ -59,12 +60,8 @@ public sealed class ChequeSignIn(StoreHolder holder, IWolverineRuntime wolverine
     }
 
     /// <summary>The cheque id (boxed: null is a failed guess to the limiter).</summary>
-    private async Task<object?> LookUpAsync(ChequeCode code, CancellationToken ct)
-    {
-        await using var cmd = holder.Store.DataSource.CreateCommand("select id from rm_cheques where code_lookup = $1");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = key.Lookup.Of(code) });
-        return await cmd.ExecuteScalarAsync(ct) is Guid id ? id : null;
-    }
+    private async Task<object?> LookUpAsync(ChequeCode code, CancellationToken ct) =>
+        await ChequeQueries.IdByCodeLookupAsync(holder.Store.DataSource, key.Lookup.Of(code), ct);
 
     /// <summary>Activates (first time) and returns the cheque id; <paramref name="staffId"/> when a connector acts on behalf.</summary>
     public async Task<CodeResult> ActivateAsync(HttpContext http, Guid chequeId, Guid? staffId, string actor)

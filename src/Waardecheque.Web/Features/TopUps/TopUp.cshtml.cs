@@ -22,7 +22,7 @@ public sealed class TopUpModel(StoreHolder holder, TopUpService topUps) : Reside
         if (!await LoadChequeAsync()) return Redirect("/code");
         var ct = HttpContext.RequestAborted;
         var topUp = await topUps.GetAsync(id, ct);
-        var household = await ChequeQueries.HouseholdOfAsync(Db, ChequeId, ct);
+        var household = Cheque.HouseholdId;
         // Another household's top-up is "not found", not "forbidden": nobody learns which ids exist.
         Outcome = topUp is not null && topUp.HouseholdId == household
             ? TopUpOutcome.Of(topUp, $"/inleg/{id}", uitkomst,
