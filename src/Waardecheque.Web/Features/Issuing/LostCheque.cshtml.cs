@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Wolverine;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain;

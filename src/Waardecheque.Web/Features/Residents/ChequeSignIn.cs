@@ -1,7 +1,6 @@
 using Wolverine;
 using Wolverine.Runtime;
 using MessageContext = Waardecheque.Domain.MessageContext;
-using Npgsql;
 using Waardecheque.Domain;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.ReadModels.Queries;
