@@ -28,7 +28,7 @@ public sealed class ChequesProjection(CodeLookup lookup) : ReadModel
         create unique index if not exists rm_cheques_code_lookup on rm_cheques (code_lookup);
         """;
 
-    public override string ResetSql => "truncate rm_cheques";
+    public override IReadOnlyList<string> Tables => ["rm_cheques"];
 
     internal override void Project(IReadOnlyList<IEvent> events, SqlBatch batch)
     {

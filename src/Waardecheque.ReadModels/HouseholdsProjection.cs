@@ -20,7 +20,7 @@ public sealed class HouseholdsProjection : ReadModel
         create index if not exists rm_households_program on rm_households (program_id, postcode, huisnummer);
         """;
 
-    public override string ResetSql => "truncate rm_households";
+    public override IReadOnlyList<string> Tables => ["rm_households"];
 
     /// <summary>Only imports write here: one statement for each, however many addresses it brings.</summary>
     internal override void Project(IReadOnlyList<IEvent> events, SqlBatch batch)

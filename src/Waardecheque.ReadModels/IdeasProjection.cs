@@ -42,7 +42,7 @@ public sealed class IdeasProjection : ReadModel
         create index if not exists rm_topups_payment on rm_topups (payment_reference);
         """;
 
-    public override string ResetSql => "truncate rm_ideas, rm_pledges, rm_expenses, rm_topups";
+    public override IReadOnlyList<string> Tables => ["rm_ideas", "rm_pledges", "rm_expenses", "rm_topups"];
 
     internal override void Project(IReadOnlyList<IEvent> events, SqlBatch batch)
     {

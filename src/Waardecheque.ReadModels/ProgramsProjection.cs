@@ -18,7 +18,7 @@ public sealed class ProgramsProjection : ReadModel
             rules jsonb not null, state text not null, created_at timestamptz not null);
         """;
 
-    public override string ResetSql => "truncate rm_programs";
+    public override IReadOnlyList<string> Tables => ["rm_programs"];
 
     internal override void Project(IReadOnlyList<IEvent> events, SqlBatch batch)
     {

@@ -7,14 +7,16 @@ namespace Waardecheque.ReadModels;
 /// <summary>
 /// A read model kept by a Marten projection that writes its own rm_* tables with SQL (Marten's custom
 /// <see cref="IProjection"/>), registered inline: its statements join the events' own batch and transaction.
-/// <see cref="SchemaSql"/> creates the tables idempotently at start-up; <see cref="ResetSql"/> empties them before a
-/// rebuild from the log (<see cref="ReadModelRebuild"/>).
+/// <see cref="SchemaSql"/> creates the tables idempotently at start-up; <see cref="ResetSql"/> empties them (all of
+/// <see cref="Tables"/>) before a rebuild from the log (<see cref="ReadModelRebuild"/>).
 /// </summary>
 public abstract class ReadModel : IProjection
 {
     public abstract string Name { get; }
     public abstract string SchemaSql { get; }
-    public abstract string ResetSql { get; }
+    /// <summary>The rm_* tables this read model writes (unqualified, in the store's schema).</summary>
+    public abstract IReadOnlyList<string> Tables { get; }
+    public string ResetSql => "truncate " + string.Join(", ", Tables);
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {

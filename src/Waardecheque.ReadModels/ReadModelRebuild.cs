@@ -11,7 +11,9 @@ namespace Waardecheque.ReadModels;
 /// until the rebuild commits, so no event is missed or applied twice. Events are read with Marten
 /// (<c>QueryAllRawEvents</c>, in pages by sequence) and applied by the same projection code Marten runs inline, through
 /// a Marten session enlisted in this transaction. Marten's own rebuild (the daemon's) empties only document tables it
-/// knows, not our rm_* tables, which is why this exists; it folds nothing and keeps no progress of its own.
+/// knows, not our rm_* tables, which is why this exists; it folds nothing and keeps no progress of its own. The
+/// rebuilt tables' non-unique secondary indexes are dropped for the load and built again before the commit
+/// (<see cref="DropSecondaryIndexesAsync"/>).
 /// </summary>
 public static class ReadModelRebuild
 {
@@ -42,6 +44,7 @@ public static class ReadModelRebuild
         await using (var hold = new Npgsql.NpgsqlCommand(
             "lock table mt_streams in share mode; " + string.Join("; ", models.Select(m => m.ResetSql)), conn, tx))
             await hold.ExecuteNonQueryAsync(ct);
+        var secondary = await DropSecondaryIndexesAsync(store, conn, tx, models.SelectMany(m => m.Tables).ToArray(), ct);
 
         long after = 0, read = 0;
         while (true)
@@ -55,6 +58,54 @@ public static class ReadModelRebuild
             after = page[^1].Sequence;
             read += page.Count;
         }
+        if (secondary.Count > 0)
+            await using (var create = new Npgsql.NpgsqlCommand(string.Join(";\n", secondary), conn, tx))
+                await create.ExecuteNonQueryAsync(ct);
         return read;
+    }
+
+    /// <summary>
+    /// Drops the non-unique secondary indexes of <paramref name="tables"/> and returns their definitions
+    /// (<c>pg_get_indexdef</c>: name, table, method, columns or expressions, predicate, storage parameters), which
+    /// <see cref="RebuildInAsync"/> runs after the load. Only for a rebuild, right after the TRUNCATE in the same
+    /// transaction: filling an empty table and then building each index once in a sort is cheaper than maintaining
+    /// every index row by row (docs/benchmarks.md "rebuild", fix 3). The readers wait for the commit anyway (the
+    /// TRUNCATE holds the tables' ACCESS EXCLUSIVE lock), the projections' own statements look rows up only by primary
+    /// key (or its leading column), and a failure rolls the drops back with the rest, so the old tables and indexes are left as they were.
+    /// Primary keys and UNIQUE indexes stay: the projections' upserts (<c>on conflict</c>) need them during the load.
+    /// The definitions are read from the catalogue rather than from <see cref="ReadModel.SchemaSql"/>, so exactly the
+    /// indexes that were there come back; only what pg_get_indexdef leaves out (a non-default tablespace, a COMMENT, a
+    /// per-column statistics target) would not, and none of ours has any.
+    /// </summary>
+    private static async Task<List<string>> DropSecondaryIndexesAsync(WaardechequeStore store, Npgsql.NpgsqlConnection conn,
+        Npgsql.NpgsqlTransaction tx, string[] tables, CancellationToken ct)
+    {
+        var names = new List<string>();
+        var definitions = new List<string>();
+        await using (var find = new Npgsql.NpgsqlCommand("""
+            select format('%I.%I', n.nspname, ic.relname), pg_get_indexdef(i.indexrelid)
+            from pg_index i
+            join pg_class t on t.oid = i.indrelid
+            join pg_class ic on ic.oid = i.indexrelid
+            join pg_namespace n on n.oid = t.relnamespace
+            where n.nspname = $1 and t.relname = any($2)
+              and not i.indisunique and not i.indisprimary and not i.indisexclusion
+              and not exists (select from pg_constraint c where c.conindid = i.indexrelid)
+            order by t.relname, ic.relname
+            """, conn, tx))
+        {
+            find.Parameters.Add(new Npgsql.NpgsqlParameter { Value = store.Schema });
+            find.Parameters.Add(new Npgsql.NpgsqlParameter { Value = tables });
+            await using var reader = await find.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                names.Add(reader.GetString(0));
+                definitions.Add(reader.GetString(1));
+            }
+        }
+        if (names.Count > 0)
+            await using (var drop = new Npgsql.NpgsqlCommand("drop index " + string.Join(", ", names), conn, tx))
+                await drop.ExecuteNonQueryAsync(ct);
+        return definitions;
     }
 }

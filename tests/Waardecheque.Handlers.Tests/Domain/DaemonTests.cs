@@ -76,6 +76,44 @@ public sealed class DaemonTests(DomainFixture db) : IClassFixture<DomainFixture>
         foreach (var (table, _) in tables) Assert.Equal(before[table], await RowsAsync(app, table));
     }
 
+    [Fact]
+    public async Task a_rebuild_gives_the_read_model_tables_back_exactly_the_indexes_they_had()
+    {
+        // ReadModelRebuild drops the non-unique secondary indexes after the TRUNCATE and creates them again from their
+        // catalogue definitions after the load: none may be lost, renamed, changed or left invalid.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await db.StartAppAsync(clock);
+        var hood = await Neighbourhood.CreateAsync(app, clock, households: 6);
+        var idea = await hood.OpenIdeaAsync(hood.Cheques[0], 3_000);
+        for (var i = 1; i < 4; i++) Assert.True((await Neighbourhood.PledgeAsync(app.Bus, idea, hood.Cheques[i], 100)).Ok);
+
+        var before = await IndexesAsync(app);
+        foreach (var index in new[] { "rm_households_program", "rm_cheques_household", "rm_cheques_code_lookup", "rm_cheques_pkey",
+                     "rm_ideas_program", "rm_pledges_cheque", "rm_pledges_pkey", "rm_expenses_idea", "rm_topups_payment" })
+            Assert.Contains(before, row => row.StartsWith(index + " | "));
+        var rows = await RowsAsync(app, "rm_pledges");
+
+        await ReadModelRebuild.RebuildAsync(app.Store, ["ideas"]);
+        Assert.Equal(before, await IndexesAsync(app));
+        await ReadModelRebuild.RebuildAsync(app.Store);
+        Assert.Equal(before, await IndexesAsync(app));
+        Assert.Equal(rows, await RowsAsync(app, "rm_pledges"));
+    }
+
+    private static async Task<List<string>> IndexesAsync(DomainApp app)
+    {
+        var rows = new List<string>();
+        await using var cmd = app.Store.DataSource.CreateCommand("""
+            select x.indexname || ' | ' || x.tablename || ' | ' || x.indexdef || ' | ' || i.indisvalid || ' ' || i.indisready
+            from pg_indexes x join pg_index i on i.indexrelid = format('%I.%I', x.schemaname, x.indexname)::regclass
+            where x.schemaname = $1 and x.tablename like 'rm\_%' order by 1
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = app.Store.Schema });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
+    }
+
     private static async Task AssertDaemonAgreesAsync(DomainApp app)
     {
         Assert.Equal(await RowsAsync(app, "rm_cheques", "id, available_cents"), await RowsAsync(app, "t_async_cheques", "id, available_cents"));
