@@ -20,6 +20,10 @@ public static class IssuingQueries
 {
     public static async Task<IssuingProgress> ProgressAsync(NpgsqlDataSource db, Guid programId, CancellationToken ct = default)
     {
+        // The lock first, the counts after: a run that ends between the two is then seen done (its last batch counted),
+        // never as "not running, nothing issued", which left the manage page without its progress and without reloading
+        // (a three-household run can finish in that gap: it made a browser test flaky).
+        var running = await IssuingLock.IsHeldAsync(db, programId, ct);
         await using var cmd = db.CreateCommand("""
             select (select count(*) from rm_households where program_id = $1)::int,
                    count(*) filter (where replaces_cheque_id is null)::int,
@@ -35,6 +39,6 @@ public static class IssuingQueries
             await r.ReadAsync(ct);
             (households, issued, cents, current) = (r.GetInt32(0), r.GetInt32(1), r.GetInt64(2), r.GetInt32(3));
         }
-        return new IssuingProgress(households, issued, cents, current, await IssuingLock.IsHeldAsync(db, programId, ct));
+        return new IssuingProgress(households, issued, cents, current, running);
     }
 }
