@@ -11,14 +11,20 @@ public sealed record ChequeRow(Guid Id, Guid ProgramId, Guid HouseholdId, string
     Guid? ReplacedByChequeId, string? BlockedReason, string ProgramState)
 {
     /// <summary>The state every rule sees: Expired once the program has closed.</summary>
-    public string EffectiveState => ProgramState == "Closed" ? "Expired" : State;
+    public string EffectiveState => EffectiveStateOf(State, ProgramState);
+
+    /// <summary>A cheque's state as the rules see it, from its own row's state and its program's.</summary>
+    public static string EffectiveStateOf(string chequeState, string programState) => programState == "Closed" ? "Expired" : chequeState;
 }
 
 public sealed record HouseholdAddress(Guid Id, Guid ProgramId, string Postcode, int Huisnummer, string? Huisletter, string? Toevoeging,
     string Street, string BuurtCode)
 {
-    /// <summary>"Rozentuin 12 A-2": street, number, huisletter and toevoeging as a Dutch address line.</summary>
-    public string Line => $"{Street} {Huisnummer}{(Huisletter is null ? "" : " " + Huisletter)}{(Toevoeging is null ? "" : "-" + Toevoeging)}";
+    public string Line => LineOf(Street, Huisnummer, Huisletter, Toevoeging);
+
+    /// <summary>"Rozentuin 12 A-2": street, number, huisletter and toevoeging as a Dutch address line (on letters and for staff).</summary>
+    public static string LineOf(string street, int huisnummer, string? huisletter, string? toevoeging) =>
+        $"{street} {huisnummer}{(huisletter is null ? "" : " " + huisletter)}{(toevoeging is null ? "" : "-" + toevoeging)}";
 }
 
 /// <summary>One household's pledge to one idea (all its cheques together), with the idea's state.</summary>
@@ -100,11 +106,9 @@ public static class ChequeQueries
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            var line = new HouseholdAddress(Guid.Empty, programId, r.GetString(5), r.GetInt32(2), NullableString(r, 3), NullableString(r, 4),
-                r.GetString(1), "").Line;
-            // A closed program's cheques are expired whatever their own row says (ChequeRow.EffectiveState).
-            var state = r.GetString(9) == "Closed" ? "Expired" : r.GetString(6);
-            rows.Add(new AddressCheque(r.GetGuid(0), $"{line}, {r.GetString(5)}", state, r.GetInt64(7), r.GetInt64(8)));
+            var line = HouseholdAddress.LineOf(r.GetString(1), r.GetInt32(2), NullableString(r, 3), NullableString(r, 4));
+            rows.Add(new AddressCheque(r.GetGuid(0), $"{line}, {r.GetString(5)}", ChequeRow.EffectiveStateOf(r.GetString(6), r.GetString(9)),
+                r.GetInt64(7), r.GetInt64(8)));
         }
         return rows;
     }

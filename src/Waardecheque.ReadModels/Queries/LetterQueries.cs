@@ -6,7 +6,7 @@ namespace Waardecheque.ReadModels.Queries;
 /// <summary>One letter to print: the household's exact address and the cheque whose code goes on it.</summary>
 public sealed record LetterAddress(Guid ChequeId, string Street, int Huisnummer, string? Huisletter, string? Toevoeging, string Postcode)
 {
-    public string Line => $"{Street} {Huisnummer}{(Huisletter is null ? "" : " " + Huisletter)}{(Toevoeging is null ? "" : "-" + Toevoeging)}";
+    public string Line => HouseholdAddress.LineOf(Street, Huisnummer, Huisletter, Toevoeging);
 }
 
 public static class LetterQueries
