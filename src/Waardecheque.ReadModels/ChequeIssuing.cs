@@ -147,6 +147,25 @@ public static class ChequeIssuing
     /// </summary>
     public static async Task<int> CatchUpAsync(WaardechequeStore store, Guid programId, CancellationToken ct = default)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CatchUpOnceAsync(store, programId, ct);
+            }
+            catch (Exception e) when (IsDuplicate(e) && attempt < Attempts)
+            {
+                // Another writer wrote some of the same rows at the same moment: a run writing its own batch's rows
+                // right after its bulk append, or a second catch-up. The projection's insert skips a row whose id is
+                // already there, but two inserts of one row that pass that check together meet on the code look-up's
+                // unique index instead, and the later one fails once the other commits. Those rows are committed by
+                // now, so asking again finds only what is still missing.
+            }
+        }
+    }
+
+    private static async Task<int> CatchUpOnceAsync(WaardechequeStore store, Guid programId, CancellationToken ct)
+    {
         var missing = new List<IEvent>();
         await using (var cmd = store.DataSource.CreateCommand("""
             select e.data::text from mt_events e
