@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Waardecheque.BrowserTests.Harness;
 using Waardecheque.BrowserTests.Site;
 
@@ -27,7 +28,7 @@ public sealed class CollectChequeTests(BrowserSession browser, WaardechequeSite 
             await phone.GotoAsync(site.Url($"/c/{initiator.Code}"));
             await phone.GotoAsync(site.Url($"/ideeen/{ideaId}"));
             await phone.GetByRole(AriaRole.Link, new() { Name = "Papieren cheques van buren verzamelen" }).ClickAsync();
-            await phone.WaitForURLAsync(site.Url($"/ideeen/{ideaId}/verzamelen"));
+            await phone.ArriveAtAsync(new Regex($"/ideeen/{ideaId}/verzamelen$"));
             await AxeScan.AssertNoSeriousViolationsAsync(phone);
 
             await phone.GetByRole(AriaRole.Button, new() { Name = "Scan de QR-code met de camera" }).ClickAsync();

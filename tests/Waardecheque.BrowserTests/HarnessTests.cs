@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Buffers.Binary;
 using Waardecheque.BrowserTests.Harness;
 using Waardecheque.BrowserTests.SamplePages;
@@ -54,7 +55,7 @@ public sealed class HarnessTests(BrowserSession browser, SampleSite sample) : IC
         await page.GetByLabel("Hoeveel wil je inleggen? (in euro)").FillAsync("3");
         await page.GetByRole(AriaRole.Button, new() { Name = "Idee indienen" }).ClickAsync(); // a click, not a tap: see BrowserSession.ActionTimeoutMs
 
-        await page.WaitForURLAsync("**/idee");
+        await page.ArriveAtAsync(new Regex("/idee$"));
         Assert.Equal("Bedankt!", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).TextContentAsync());
         Assert.Equal("Bankje bij de speeltuin <b>nu</b>", await page.Locator("#idee").TextContentAsync());
         Assert.Equal("€ 3,00", await page.Locator("#inleg").TextContentAsync());
@@ -62,7 +63,7 @@ public sealed class HarnessTests(BrowserSession browser, SampleSite sample) : IC
         await page.SaveScreenshotAsync("harness-idee-bedankt-phone");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Terug naar je waardecheque" }).ClickAsync();
-        await page.WaitForURLAsync("**/cheque");
+        await page.ArriveAtAsync(new Regex("/cheque$"));
     }
 
     [Fact]

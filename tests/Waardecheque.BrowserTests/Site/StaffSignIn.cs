@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using Waardecheque.BrowserTests.Harness;
 using Xunit.Sdk;
 
 namespace Waardecheque.BrowserTests.Site;
@@ -32,6 +34,6 @@ public static class StaffSignIn
             var problem = await page.Locator("[role=alert]").AllTextContentsAsync();
             throw new XunitException($"Signing in as {email} was answered {answer.Status} (\"{heading}\"; {string.Join(" ", problem)}).");
         }
-        await page.WaitForURLAsync(url => !url.Contains("/beheer/inloggen"));
+        await page.LeaveAsync(new Regex("/beheer/inloggen"));
     }
 }
