@@ -52,7 +52,9 @@ public sealed class ReadModelFoldTests(DomainFixture db) : IClassFixture<DomainF
             new PledgeReceived(released, other, d, 50, t),
             // A pledge ahead of its idea's proposal: the proposal's row starts from zero, as it did event by event.
             new PledgeReceived(late, other, d, 10, t), Proposed(late, program, cheque, a, t));
-        var folded = await RowsAsync(app.Store.DataSource.CreateConnection(), null, cheque, next, other, idea, released, late);
+        List<string> folded;
+        await using (var conn = await app.Store.DataSource.OpenConnectionAsync())
+            folded = await RowsAsync(conn, null, cheque, next, other, idea, released, late);
 
         // state | available | blocked_reason | replaced_by | activated_at set
         Assert.Equal([$"Reissued|0|kwijt|{next}|t", "Activated|675|null|null|t", "Activated|725|eerst|null|t"],
@@ -108,7 +110,6 @@ public sealed class ReadModelFoldTests(DomainFixture db) : IClassFixture<DomainF
 
     private static async Task<List<string>> RowsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, params Guid[] ids)
     {
-        if (tx is null) await conn.OpenAsync();
         var rows = new List<string>();
         await using var cmd = new NpgsqlCommand("""
             select 'cheque', array_position($1, id), concat_ws('|', state, available_cents, coalesce(blocked_reason, 'null'),
@@ -121,7 +122,6 @@ public sealed class ReadModelFoldTests(DomainFixture db) : IClassFixture<DomainF
         cmd.Parameters.Add(new NpgsqlParameter { Value = ids });
         await using (var reader = await cmd.ExecuteReaderAsync())
             while (await reader.ReadAsync()) rows.Add(reader.GetString(0) + " " + reader.GetString(2));
-        if (tx is null) await conn.DisposeAsync();
         return rows;
     }
 }
