@@ -1,4 +1,3 @@
-using Npgsql;
 using NpgsqlTypes;
 using Waardecheque.Domain.Households;
 using JasperFx.Events;
@@ -32,16 +31,13 @@ public sealed class HouseholdsProjection : ReadModel
             select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[])
             on conflict (id) do nothing
             """,
-            Array(rows.Select(h => h.HouseholdId).ToArray(), NpgsqlDbType.Uuid),
-            Array(rows.Select(h => h.ProgramId).ToArray(), NpgsqlDbType.Uuid),
-            Array(rows.Select(h => h.Postcode).ToArray(), NpgsqlDbType.Text),
-            Array(rows.Select(h => h.Huisnummer).ToArray(), NpgsqlDbType.Integer),
-            Array(rows.Select(h => h.Huisletter).ToArray(), NpgsqlDbType.Text),
-            Array(rows.Select(h => h.Toevoeging).ToArray(), NpgsqlDbType.Text),
-            Array(rows.Select(h => h.Street).ToArray(), NpgsqlDbType.Text),
-            Array(rows.Select(h => h.BuurtCode).ToArray(), NpgsqlDbType.Text));
+            SqlBatch.Array(rows.Select(h => h.HouseholdId).ToArray(), NpgsqlDbType.Uuid),
+            SqlBatch.Array(rows.Select(h => h.ProgramId).ToArray(), NpgsqlDbType.Uuid),
+            SqlBatch.Array(rows.Select(h => h.Postcode).ToArray(), NpgsqlDbType.Text),
+            SqlBatch.Array(rows.Select(h => h.Huisnummer).ToArray(), NpgsqlDbType.Integer),
+            SqlBatch.Array(rows.Select(h => h.Huisletter).ToArray(), NpgsqlDbType.Text),
+            SqlBatch.Array(rows.Select(h => h.Toevoeging).ToArray(), NpgsqlDbType.Text),
+            SqlBatch.Array(rows.Select(h => h.Street).ToArray(), NpgsqlDbType.Text),
+            SqlBatch.Array(rows.Select(h => h.BuurtCode).ToArray(), NpgsqlDbType.Text));
     }
-
-    internal static NpgsqlParameter Array(System.Array values, NpgsqlDbType elementType) =>
-        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text;
 using Marten;
 using Npgsql;
+using NpgsqlTypes;
 using Weasel.Core;
 using Weasel.Storage;
 
@@ -16,6 +17,10 @@ namespace Waardecheque.ReadModels;
 internal sealed class SqlBatch(IDocumentOperations operations)
 {
     public void Add(string sql, params object?[] args) => operations.QueueOperation(new SqlStatement(sql, args));
+
+    /// <summary>An array argument for <c>unnest</c>, typed (Npgsql cannot infer an array's element type from nulls).</summary>
+    public static NpgsqlParameter Array(System.Array values, NpgsqlDbType elementType) =>
+        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
 
     /// <summary>
     /// Npgsql writes only UTC offsets to timestamptz; an event may carry a local time (a deadline typed as +01:00).
