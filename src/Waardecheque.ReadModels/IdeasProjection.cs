@@ -45,12 +45,14 @@ public sealed class IdeasProjection : ReadModel
     public override IReadOnlyList<string> Tables => ["rm_ideas", "rm_pledges", "rm_expenses", "rm_topups"];
 
     /// <summary>
-    /// One statement per event, except pledges and withdrawals, which are folded (<see cref="PledgeFold"/>) and written
-    /// before the next event that writes the same idea's pledges or totals, or at the end. Every other event leaves
-    /// rm_pledges, pledged_cents and households alone, so it may run before pledges that preceded it.
+    /// One statement per event, except pledges and withdrawals from <see cref="ReadModel.FoldFrom"/> events on, which
+    /// are folded (<see cref="PledgeFold"/>) and written before the next event that writes the same idea's pledges or
+    /// totals, or at the end. Every other event leaves rm_pledges, pledged_cents and households alone, so it may run
+    /// before pledges that preceded it.
     /// </summary>
     internal override void Project(IReadOnlyList<IEvent> events, SqlBatch batch)
     {
+        var fold = events.Count >= FoldFrom;
         var pledges = new PledgeFold();
         foreach (var e in events)
         {
@@ -73,8 +75,20 @@ public sealed class IdeasProjection : ReadModel
                 case IdeaCompleted c:
                     batch.Add("update rm_ideas set state = 'Completed', returned_cents = $2 where id = $1", c.IdeaId, c.ReturnedCents);
                     break;
-                case PledgeReceived p: pledges.Receive(p); break;
-                case PledgeWithdrawn w: pledges.Withdraw(w); break;
+                case PledgeReceived p when fold: pledges.Receive(p); break;
+                case PledgeWithdrawn w when fold: pledges.Withdraw(w); break;
+                case PledgeReceived p:
+                    batch.Add("""
+                        insert into rm_pledges (idea_id, household_id, cheque_id, amount_cents) values ($1, $2, $3, $4)
+                        on conflict (idea_id, household_id) do update set amount_cents = rm_pledges.amount_cents + excluded.amount_cents,
+                            cheque_id = excluded.cheque_id, released = false
+                        """, p.IdeaId, p.HouseholdId, p.ChequeId, p.AmountCents);
+                    batch.Add(Totals, p.IdeaId);
+                    break;
+                case PledgeWithdrawn w:
+                    batch.Add("delete from rm_pledges where idea_id = $1 and household_id = $2", w.IdeaId, w.HouseholdId);
+                    batch.Add(Totals, w.IdeaId);
+                    break;
                 case PledgesReleased r:
                     pledges.FlushIfPending(r.IdeaId, batch);
                     batch.Add("update rm_pledges set released = true where idea_id = $1", r.IdeaId);
@@ -129,6 +143,13 @@ public sealed class IdeasProjection : ReadModel
     }
 
     private const string TopUpState = "update rm_topups set state = $2, updated_at = $3 where id = $1";
+
+    // Recounted from rm_pledges rather than incremented, so the count of distinct households is always exact.
+    private const string Totals = """
+        update rm_ideas i set pledged_cents = coalesce(p.total, 0), households = coalesce(p.n, 0)
+        from (select sum(amount_cents) total, count(*)::int n from rm_pledges where idea_id = $1 and not released) p
+        where i.id = $1
+        """;
 
     private const string SetState = "update rm_ideas set state = $2, decision_reason = coalesce($3, decision_reason) where id = $1";
 }

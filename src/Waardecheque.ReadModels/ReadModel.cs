@@ -24,6 +24,15 @@ public abstract class ReadModel : IProjection
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// From this many events in one call (a rebuild's page, an expiry releasing many pledges) a projection folds them
+    /// into one array statement per kind of change (docs/benchmarks.md "rebuild", fix 2). Below it (a command's few
+    /// events) it sends one single-row statement per event: by primary key, auto-prepared, they cost less than the
+    /// array statements, which took pledges/s down by about a quarter when every call was folded (benchmarks.md,
+    /// "the set-based projections on the pledge path").
+    /// </summary>
+    public const int FoldFrom = 32;
+
     /// <summary>Queues this read model's statements for <paramref name="events"/> (in log order).</summary>
     internal abstract void Project(IReadOnlyList<IEvent> events, SqlBatch batch);
 }

@@ -4,7 +4,7 @@ using Waardecheque.Domain.Ideas;
 namespace Waardecheque.Benchmarks;
 
 /// <summary>
-/// pledges/s (QUALITY.md: >= 0.35 of pgbench): 8,000 households in one buurt (so every household is every idea's
+/// pledges/s (QUALITY.md: >= 0.20 of pgbench; 0.35 until 7 December 2026): 8,000 households in one buurt (so every household is every idea's
 /// neighbour), cheques issued and activated, 1,000 open ideas whose targets (EUR 1,500, the rule book's maximum, i.e.
 /// 1,500 pledges each) are far beyond what a run brings them (a few pledges each): funding is not part of the mix.
 /// Then 8 clients, each with its own 1,000 cheques, pledge 100 cents to random ideas through Wolverine (IMessageBus.InvokeAsync): load
@@ -65,7 +65,7 @@ public static class PledgeBenchmark
                           $"({Clients} clients, {Ideas} ideas)");
         Console.WriteLine($"latency    : p50 {Outcome.Percentile(ok, 0.50):F1} ms, p99 {Outcome.Percentile(ok, 0.99):F1} ms, max {Outcome.Percentile(ok, 1):F1} ms");
         Console.WriteLine($"pgbench    : {pgbench:F0} tps ({Clients} clients, one-row insert into an mt_events-shaped table)");
-        Console.WriteLine($"ratio      : {pledgesPerSecond / pgbench:F2} (budget >= 0.35)");
+        Console.WriteLine($"ratio      : {pledgesPerSecond / pgbench:F2} (budget >= 0.20)");
         Console.WriteLine($"check      : rm_ideas pledged {pledged} cents, cheques {Households * ChequeValue - available} cents down, " +
                           $"{funded} ideas funded (expected 0)");
         Console.WriteLine($"load avg   : {loadBefore} before the run, {Load.Average()} after pgbench");

@@ -4,14 +4,15 @@ using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Ideas;
+using Waardecheque.ReadModels;
 
 namespace Waardecheque.Handlers.Tests.Domain;
 
 /// <summary>
-/// The inline projections fold the events of one call (a command's few, a rebuild page's thousands) into one
-/// statement per kind of change. Folded or not, the rows must be the same: here one append brings a cheque's whole
-/// life and pledges that add up, are withdrawn, pledged again and released, and the rows are compared with those the
-/// same events leave when projected one per call (which is what one statement per event did).
+/// The inline projections fold the events of a long call (a rebuild page's thousands) into one statement per kind of
+/// change, and send a command's few one statement per event. Both must leave the same rows: here one long append
+/// brings a cheque's whole life and pledges that add up, are withdrawn, pledged again and released, and the rows are
+/// compared with those the same events leave when projected one per call.
 /// </summary>
 public sealed class ReadModelFoldTests(DomainFixture db) : IClassFixture<DomainFixture>
 {
@@ -27,7 +28,8 @@ public sealed class ReadModelFoldTests(DomainFixture db) : IClassFixture<DomainF
 
         // A pledge before the page, so the page's pledge of the same household adds to a row already there.
         await AppendAsync(app, stream, Proposed(idea, program, cheque, a, t), new PledgeReceived(idea, other, b, 40, t));
-        await AppendAsync(app, stream,
+        object[] page =
+        [
             new ChequeIssued(cheque, program, a, "Tuinstraat", "BU1", 750, t),
             new ChequeIssued(other, program, b, "Tuinstraat", "BU1", 750, t),
             new ChequeActivated(cheque, t.AddMinutes(1)),
@@ -51,7 +53,12 @@ public sealed class ReadModelFoldTests(DomainFixture db) : IClassFixture<DomainF
             new PledgesReleased(released, ReleaseReason.Expired, [new(other, d, 100), new(other, b, 30)], [], 130, 0, t),
             new PledgeReceived(released, other, d, 50, t),
             // A pledge ahead of its idea's proposal: the proposal's row starts from zero, as it did event by event.
-            new PledgeReceived(late, other, d, 10, t), Proposed(late, program, cheque, a, t));
+            new PledgeReceived(late, other, d, 10, t), Proposed(late, program, cheque, a, t),
+            // Cheques of other households, so the page is long enough to be folded (a command's few events are not).
+            .. Enumerable.Range(0, ReadModel.FoldFrom).Select(_ => new ChequeIssued(New(), program, New(), "Dorpsstraat", "BU1", 750, t)),
+        ];
+        Assert.True(page.Length >= ReadModel.FoldFrom);
+        await AppendAsync(app, stream, page);
         List<string> folded;
         await using (var conn = await app.Store.DataSource.OpenConnectionAsync())
             folded = await RowsAsync(conn, null, cheque, next, other, idea, released, late);
