@@ -27,9 +27,9 @@ public abstract class ReadModel : IProjection
     /// <summary>
     /// From this many events in one call (a rebuild's page, an expiry releasing many pledges) a projection folds them
     /// into one array statement per kind of change (docs/benchmarks.md "rebuild", fix 2). Below it (a command's few
-    /// events) it sends one single-row statement per event: by primary key, auto-prepared, they cost less than the
-    /// array statements, which took pledges/s down by about a quarter when every call was folded (benchmarks.md,
-    /// "the set-based projections on the pledge path").
+    /// events) it sends one single-row statement per event by primary key, exactly what the pledge path was measured
+    /// with: folding a pledge's two or three events saves nothing, and a first sitting with every call folded was
+    /// slower (benchmarks.md, "the set-based projections on the pledge path"; within the noise, but not worth the risk).
     /// </summary>
     public const int FoldFrom = 32;
 
