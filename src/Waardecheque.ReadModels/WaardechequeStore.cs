@@ -131,7 +131,8 @@ public sealed class WaardechequeStore : IAsyncDisposable
         // Inline: what a command or the next page view must see at once (credit, progress, log-in by code).
         foreach (var model in readModels) options.Projections.Add(model, JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         // Async (the daemon): the audit's books, read exactly by folding the events after its checkpoint (Audit/ProgramAudit).
-        options.Projections.Add(new AuditProjection(dataSource), JasperFx.Events.Projections.ProjectionLifecycle.Async, AuditProjection.Name);
+        options.Projections.Add(new AuditProjection(dataSource), JasperFx.Events.Projections.ProjectionLifecycle.Async, AuditProjection.Name,
+            o => o.BatchSize = AuditProjection.PageSize);
         // A sequence number drawn by a transaction that has not committed yet holds the daemon back until it commits or
         // this long has passed; then the daemon skips it. An event committed after that would never reach an async
         // projection, so the wait is long (Marten's default is 3 s, which a transaction on a loaded 2-core machine can
