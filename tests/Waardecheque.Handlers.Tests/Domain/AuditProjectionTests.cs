@@ -94,13 +94,27 @@ public sealed class AuditProjectionTests(DomainFixture db, ITestOutputHelper out
         var before = await ProgramAudit.ReadAsync(app.Store.DataSource, hood.ProgramId, withDays: true);
         Assert.Equal(0, before.TailEvents);
 
+        var started = await ScalarAsync<DateTime>(app, "select now()");
         await AuditRebuild.RebuildAsync(app.Store, TimeSpan.FromMinutes(2));
 
+        // Every audit table got new statistics from the rebuild itself, not from autovacuum whenever it comes round.
+        Assert.Equal(8L, await ScalarAsync<long>(app, $"""
+            select count(*) from pg_stat_user_tables
+            where relname = any(array['rm_audit_checkpoint', 'rm_audit_programs', 'rm_audit_buurten', 'rm_audit_ideas',
+                                      'rm_audit_idea_pledges', 'rm_audit_cheques', 'rm_audit_households', 'rm_audit_days'])
+              and last_analyze >= '{started:O}'::timestamptz
+            """));
         var after = await ProgramAudit.ReadAsync(app.Store.DataSource, hood.ProgramId, withDays: true);
         Assert.Equal(0, after.TailEvents);
         Assert.Equal(JsonSerializer.Serialize(before.Figures, Json), JsonSerializer.Serialize(after.Figures, Json));
         Assert.Equal(JsonSerializer.Serialize(before.Days, Json), JsonSerializer.Serialize(after.Days, Json));
         await AssertAuditIsTheFoldAsync(app, hood, "after the rebuild");
+    }
+
+    private static async Task<T> ScalarAsync<T>(DomainApp app, string sql)
+    {
+        await using var cmd = app.Store.DataSource.CreateCommand(sql);
+        return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
     /// <summary>The projection's answer (figures and days) against the fold of the whole log, field for field.</summary>
