@@ -6,10 +6,12 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Waardecheque.Domain.Cheques;
 using Waardecheque.Domain.Households;
+using Waardecheque.Handlers;
 using Waardecheque.Testing;
 using Waardecheque.Web.Features.Expenses;
 using Waardecheque.Web.Hosting;
 using Waardecheque.Web.Store;
+using Wolverine.Runtime;
 
 namespace Waardecheque.Web.Tests.Support;
 
@@ -23,6 +25,10 @@ public abstract class ApiWorld : IAsyncLifetime
     public const string Tuinen = "BU06370301", Vaarten = "BU06370302", Weiden = "BU06370303";
 
     public TestApp App { get; private set; } = null!;
+
+    /// <summary>A command as the app's own background handling sends it (through Wolverine, like the app; e.g. the webhook's).</summary>
+    public Task RecordAsync(object command) =>
+        App.Services.GetRequiredService<IWolverineRuntime>().InvokeCommandAsync(command, Waardecheque.Domain.MessageContext.System("test:webhook"));
     public HttpClient Client { get; private set; } = null!;
     public string Admin { get; private set; } = "";
     public string Moderator { get; private set; } = "";

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,6 +86,18 @@ public class TopUpWorld : ApiWorld
     }
 
     public StripeSandbox Sandbox => App.Services.GetRequiredService<StripeSandbox>();
+
+    /// <summary>Posts <paramref name="body"/> to the app's Stripe webhook, signed with the sandbox's secret as Stripe signs it.</summary>
+    public async Task<HttpResponseMessage> PostSignedWebhookAsync(string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/payments/stripe/webhook")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature",
+            WebhookSigner.SignatureHeader(body, await Sandbox.WebhookSecretAsync(), DateTimeOffset.UtcNow));
+        return await Client.SendAsync(request);
+    }
 
     /// <summary>A browser: follows no redirects (the return pages are the pages engineer's).</summary>
     public HttpClient Browser { get; } = new(new HttpClientHandler { AllowAutoRedirect = false });

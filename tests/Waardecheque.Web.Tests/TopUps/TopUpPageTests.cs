@@ -10,12 +10,8 @@ using Stripe;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Payments;
 using Waardecheque.Payments.Gateway;
-using Waardecheque.Handlers;
 using Waardecheque.Web.Features.TopUps;
 using Waardecheque.Web.Tests.Support;
-using Wolverine;
-using Wolverine.Runtime;
-using MessageContext = Waardecheque.Domain.MessageContext;
 
 namespace Waardecheque.Web.Tests.TopUps;
 
@@ -54,10 +50,6 @@ public sealed class TopUpPageWorld : ApiWorld
         await PostJsonAsync($"/api/v1/ideas/{id}/approve", Moderator);
         return id;
     }
-
-    /// <summary>A command as the webhook's handling sends it (through Wolverine, like the app).</summary>
-    public Task RecordAsync(object command) =>
-        new MessageBus(App.Services.GetRequiredService<IWolverineRuntime>()).InvokeCommandAsync(command, MessageContext.System("test:webhook"));
 }
 
 /// <summary>

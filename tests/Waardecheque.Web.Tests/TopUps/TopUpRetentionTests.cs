@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Waardecheque.Domain.Ideas;
@@ -95,7 +94,7 @@ public sealed class TopUpRetentionTests(TopUpRetentionTests.World w) : IClassFix
         // Stripe (or a person in its dashboard) sends each of them again, freshly signed: each reaches the domain.
         foreach (var (id, body) in events)
         {
-            var outcome = (await ApiWorld.OkJsonAsync(await PostSignedAsync(body))).GetProperty("outcome").GetString();
+            var outcome = (await ApiWorld.OkJsonAsync(await w.PostSignedWebhookAsync(body))).GetProperty("outcome").GetString();
             Assert.NotEqual("duplicate", outcome);
             Assert.True(await RememberedAsync(id));
         }
@@ -127,7 +126,7 @@ public sealed class TopUpRetentionTests(TopUpRetentionTests.World w) : IClassFix
         await w.PayAsync(paidOld.CheckoutUrl);
         await w.PayAsync(paidRecent.CheckoutUrl);
         await w.Sandbox.ExpireSessionAsync(expired.CheckoutUrl[(expired.CheckoutUrl.LastIndexOf('/') + 1)..]);
-        await ApiWorld.OkJsonAsync(await PostSignedAsync(AsyncPaymentFailed(failed.TopUpId)));
+        await ApiWorld.OkJsonAsync(await w.PostSignedWebhookAsync(AsyncPaymentFailed(failed.TopUpId)));
         await w.WaitForAsync(paidOld.TopUpId, "paid");
         await w.WaitForAsync(paidRecent.TopUpId, "paid");
         await w.WaitForAsync(expired.TopUpId, "expired");
@@ -245,15 +244,4 @@ public sealed class TopUpRetentionTests(TopUpRetentionTests.World w) : IClassFix
             },
         },
     });
-
-    private async Task<HttpResponseMessage> PostSignedAsync(string body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/payments/stripe/webhook")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature",
-            WebhookSigner.SignatureHeader(body, await w.Sandbox.WebhookSecretAsync(), DateTimeOffset.UtcNow));
-        return await w.Client.SendAsync(request);
-    }
 }

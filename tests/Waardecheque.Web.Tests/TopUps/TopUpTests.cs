@@ -189,7 +189,7 @@ public sealed class TopUpTests(TopUpWorld w) : IClassFixture<TopUpWorld>
         // Days later Stripe sends the same event again, freshly signed.
         var body = await w.ScalarTextAsync("select body from stripe_sandbox.events where body::jsonb->'data'->'object'->>'client_reference_id' = $1 and type = 'checkout.session.completed'", topUp.ToString());
         Assert.NotNull(body);
-        var again = await PostSignedAsync(body);
+        var again = await w.PostSignedWebhookAsync(body);
         Assert.Equal("duplicate", (await ApiWorld.OkJsonAsync(again)).GetProperty("outcome").GetString());
 
         Assert.Equal(700, (await w.IdeaAsync(idea)).GetProperty("toppedUpCents").GetInt64());
@@ -372,16 +372,5 @@ public sealed class TopUpTests(TopUpWorld w) : IClassFixture<TopUpWorld>
             if (DateTime.UtcNow > until) Assert.Fail($"No {type} for {sessionId}.");
             await Task.Delay(100);
         }
-    }
-
-    private async Task<HttpResponseMessage> PostSignedAsync(string body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/payments/stripe/webhook")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature",
-            WebhookSigner.SignatureHeader(body, await w.Sandbox.WebhookSecretAsync(), DateTimeOffset.UtcNow));
-        return await w.Client.SendAsync(request);
     }
 }

@@ -5,13 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Waardecheque.Domain.Households;
 using Waardecheque.Domain.Ideas;
 using Waardecheque.Payments;
-using Waardecheque.Handlers;
 using Waardecheque.Payments.Sandbox;
 using Waardecheque.Web.Features.TopUps;
 using Waardecheque.Web.Tests.Support;
-using Wolverine;
-using Wolverine.Runtime;
-using MessageContext = Waardecheque.Domain.MessageContext;
 
 namespace Waardecheque.Web.Tests.WalkIn;
 
@@ -68,10 +64,6 @@ public sealed class WalkInTopUpWorld : ApiWorld
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync($"/c/{CodeFor(ProgramId, "Rozentuin", number)}")).StatusCode);
         return browser;
     }
-
-    /// <summary>A command as the webhook's handling sends it (through Wolverine, like the app).</summary>
-    public Task RecordAsync(object command) =>
-        new MessageBus(App.Services.GetRequiredService<IWolverineRuntime>()).InvokeCommandAsync(command, MessageContext.System("test:webhook"));
 }
 
 /// <summary>
