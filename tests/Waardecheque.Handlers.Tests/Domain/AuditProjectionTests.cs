@@ -100,9 +100,7 @@ public sealed class AuditProjectionTests(DomainFixture db, ITestOutputHelper out
         // Every audit table got new statistics from the rebuild itself, not from autovacuum whenever it comes round.
         Assert.Equal(8L, await ScalarAsync<long>(app, $"""
             select count(*) from pg_stat_user_tables
-            where relname = any(array['rm_audit_checkpoint', 'rm_audit_programs', 'rm_audit_buurten', 'rm_audit_ideas',
-                                      'rm_audit_idea_pledges', 'rm_audit_cheques', 'rm_audit_households', 'rm_audit_days'])
-              and last_analyze >= '{started:O}'::timestamptz
+            where relname like 'rm\_audit\_%' and last_analyze >= '{started:O}'::timestamptz
             """));
         var after = await ProgramAudit.ReadAsync(app.Store.DataSource, hood.ProgramId, withDays: true);
         Assert.Equal(0, after.TailEvents);
