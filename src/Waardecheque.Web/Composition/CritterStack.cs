@@ -88,9 +88,7 @@ internal sealed class StorePools : IAsyncDisposable
 {
     public StorePools(IConfiguration config, DbSchema schema, CodeKey key)
     {
-        var connectionString = config.GetConnectionString(WebConfig.ConnectionStringName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{WebConfig.ConnectionStringName} is not set.");
-        ConnectionString = PoolSettings.Apply(connectionString);
+        ConnectionString = DatabaseServices.ConnectionStringOf(config);
         Schema = schema.Name;
         Lookup = key.Lookup;
         ReadModels = WaardechequeStore.ReadModelsFor(key.Lookup);

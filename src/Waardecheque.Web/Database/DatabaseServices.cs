@@ -11,20 +11,26 @@ public static class DatabaseServices
     /// </summary>
     public static IServiceCollection AddWaardechequeDatabase(this IServiceCollection services)
     {
-        services.AddSingleton(sp =>
-        {
-            var config = sp.GetRequiredService<IConfiguration>();
-            var connectionString = config.GetConnectionString(WebConfig.ConnectionStringName);
-            if (string.IsNullOrWhiteSpace(connectionString))
-                throw new InvalidOperationException(
-                    $"ConnectionStrings:{WebConfig.ConnectionStringName} is not set: the app needs PostgreSQL (see infra/pg.sh).");
-            return new NpgsqlDataSourceBuilder(PoolSettings.Apply(connectionString)).Build();
-        });
-        services.AddSingleton(sp => new DbSchema(
-            sp.GetRequiredService<IConfiguration>()[WebConfig.Schema] is { Length: > 0 } name ? name : WebConfig.DefaultSchema));
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(ConnectionStringOf(sp.GetRequiredService<IConfiguration>())).Build());
+        services.AddSingleton(sp => SchemaOf(sp.GetRequiredService<IConfiguration>()));
         services.AddStartupTaskRunner();
         return services;
     }
+
+    /// <summary>The configured connection string with our pool settings (the app's pools, Marten's, the operator commands').</summary>
+    public static string ConnectionStringOf(IConfiguration config)
+    {
+        var connectionString = config.GetConnectionString(WebConfig.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{WebConfig.ConnectionStringName} is not set (e.g. the environment variable " +
+                $"ConnectionStrings__{WebConfig.ConnectionStringName}): the app needs PostgreSQL (see infra/pg.sh).");
+        return PoolSettings.Apply(connectionString);
+    }
+
+    /// <summary>The configured schema, or the default one.</summary>
+    public static DbSchema SchemaOf(IConfiguration config) =>
+        new(config[WebConfig.Schema] is { Length: > 0 } name ? name : WebConfig.DefaultSchema);
 
     /// <summary>
     /// A database error worth retrying: the server is unreachable, restarting or refusing connections for now.

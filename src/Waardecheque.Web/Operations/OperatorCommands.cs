@@ -181,15 +181,8 @@ public static class OperatorCommands
 
     // ---- shared
 
-    private static (string ConnectionString, string Schema) Database(IConfiguration config)
-    {
-        var connectionString = config.GetConnectionString(WebConfig.ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(connectionString))
-            throw new InvalidOperationException(
-                $"ConnectionStrings:{WebConfig.ConnectionStringName} is not set (e.g. the environment variable ConnectionStrings__{WebConfig.ConnectionStringName}).");
-        var schema = new DbSchema(config[WebConfig.Schema] is { Length: > 0 } name ? name : WebConfig.DefaultSchema);
-        return (PoolSettings.Apply(connectionString), schema.Name);
-    }
+    private static (string ConnectionString, string Schema) Database(IConfiguration config) =>
+        (DatabaseServices.ConnectionStringOf(config), DatabaseServices.SchemaOf(config).Name);
 
     /// <summary>
     /// The store as the app builds it (the start brings the schema up to date, as an app start does), or null when the
